@@ -1,0 +1,160 @@
+//! Names of Kubernetes things and of sync phases, shared by every layer.
+//!
+//! Objects themselves are kept as `serde_json::Value` (see [`crate::object`]): hookline must
+//! read any kind, including custom resources it has no schema for, and must hand the exact
+//! object back to a cluster.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The identity Argo CD keys tasks and results by: `(group, kind, namespace, name)`.
+///
+/// The derived `Ord` is only a container order (maps, sets). The *plan* order is defined in
+/// [`crate::plan`] (spec T-7, T-8 and hookline's documented tie-breaks).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceKey {
+    /// API group; empty for the core group.
+    pub group: String,
+    pub kind: String,
+    /// Empty for cluster-scoped objects (before enrichment, spec T-4).
+    pub namespace: String,
+    pub name: String,
+}
+
+impl ResourceKey {
+    pub fn new(
+        group: impl Into<String>,
+        kind: impl Into<String>,
+        namespace: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        ResourceKey {
+            group: group.into(),
+            kind: kind.into(),
+            namespace: namespace.into(),
+            name: name.into(),
+        }
+    }
+
+    /// `group/Kind` as used in discovery and CRD matching (`/Kind` never printed: core is just `Kind`).
+    pub fn group_kind(&self) -> GroupKind {
+        GroupKind {
+            group: self.group.clone(),
+            kind: self.kind.clone(),
+        }
+    }
+}
+
+/// References print as `[group/]Kind/[namespace/]name` (scenario-format.md, "References").
+impl fmt::Display for ResourceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.group.is_empty() {
+            write!(f, "{}/", self.group)?;
+        }
+        write!(f, "{}/", self.kind)?;
+        if !self.namespace.is_empty() {
+            write!(f, "{}/", self.namespace)?;
+        }
+        f.write_str(&self.name)
+    }
+}
+
+/// An API group and kind, version-less (Argo CD ignores versions when matching, spec T-4.3).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupKind {
+    pub group: String,
+    pub kind: String,
+}
+
+impl GroupKind {
+    pub fn new(group: impl Into<String>, kind: impl Into<String>) -> Self {
+        GroupKind {
+            group: group.into(),
+            kind: kind.into(),
+        }
+    }
+
+    /// Parses `group/Kind` or `Kind` (core group).
+    pub fn parse(s: &str) -> Option<GroupKind> {
+        let (group, kind) = match s.rsplit_once('/') {
+            Some((g, k)) => (g, k),
+            None => ("", s),
+        };
+        if kind.is_empty() || group.contains('/') {
+            return None;
+        }
+        Some(GroupKind::new(group, kind))
+    }
+}
+
+impl fmt::Display for GroupKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.group.is_empty() {
+            f.write_str(&self.kind)
+        } else {
+            write!(f, "{}/{}", self.group, self.kind)
+        }
+    }
+}
+
+/// The phases a sync runs in (spec H-8, H-9). Declared in execution order, so the derived
+/// `Ord` is the phase order of T-7 (PreSync < Sync < PostSync < SyncFail).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum SyncPhase {
+    PreSync,
+    Sync,
+    PostSync,
+    SyncFail,
+}
+
+impl SyncPhase {
+    pub const ALL: [SyncPhase; 4] = [
+        SyncPhase::PreSync,
+        SyncPhase::Sync,
+        SyncPhase::PostSync,
+        SyncPhase::SyncFail,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncPhase::PreSync => "PreSync",
+            SyncPhase::Sync => "Sync",
+            SyncPhase::PostSync => "PostSync",
+            SyncPhase::SyncFail => "SyncFail",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SyncPhase> {
+        SyncPhase::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+impl fmt::Display for SyncPhase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where an object came from, for errors and lint findings.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Source {
+    /// File path as given by the user, `<stdin>`, or a label such as `scenario.yaml#manifests[1]`.
+    pub file: String,
+    /// 1-based index of the YAML document within the file.
+    pub document: usize,
+    /// 1-based line where the document (or, for `List` items, the item) starts.
+    pub line: usize,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{} (document {})",
+            self.file, self.line, self.document
+        )
+    }
+}

@@ -1,0 +1,3 @@
+fn main() {
+    println!("hookline {}", env!("CARGO_PKG_VERSION"));
+}

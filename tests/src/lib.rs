@@ -1,0 +1,1 @@
+//! Shared helpers for hookline's integration and property tests.

@@ -1,0 +1,2 @@
+//! Thin wasm-bindgen facade over hookline-core (issue 6).
+pub use hookline_core::model::SyncPhase;
