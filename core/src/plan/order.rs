@@ -1,0 +1,180 @@
+//! Task order: the sort key (T-7, T-8) with hookline's tie-breaks, and the dependency
+//! adjustment that pulls Namespaces and CRDs in front of their first user (T-10).
+
+use super::{Task, crd_defines};
+use crate::object;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+/// T-8, first to last. Rank = position − 35 (Namespace −35 … APIService −1); others 0.
+const KIND_ORDER: [&str; 35] = [
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+];
+
+/// T-8: looked up by Kind string only, the API group is ignored.
+pub fn kind_rank(kind: &str) -> i32 {
+    match KIND_ORDER.iter().position(|k| *k == kind) {
+        Some(i) => i as i32 - KIND_ORDER.len() as i32,
+        None => 0,
+    }
+}
+
+/// T-7 plus hookline's tie-break (architecture principle 5): phase, wave, kind rank, name,
+/// then kind, group, namespace. Argo CD leaves ties unordered (T-9).
+fn compare(a: &Task, b: &Task) -> Ordering {
+    a.phase
+        .cmp(&b.phase)
+        .then(a.wave.cmp(&b.wave))
+        .then(a.kind_rank.cmp(&b.kind_rank))
+        .then_with(|| a.key.name.cmp(&b.key.name))
+        .then_with(|| a.key.kind.cmp(&b.key.kind))
+        .then_with(|| a.key.group.cmp(&b.key.group))
+        .then_with(|| a.key.namespace.cmp(&b.key.namespace))
+}
+
+/// Sorts (T-7) and runs both dependency passes (T-10): namespaces, then CRDs.
+pub fn sort_and_adjust(tasks: &mut Vec<Task>) {
+    tasks.sort_by(compare);
+    adjust(
+        tasks,
+        namespace_dependency,
+        namespace_referencer,
+        "namespace",
+    );
+    adjust(
+        tasks,
+        crd_dependency,
+        crd_referencer,
+        "CustomResourceDefinition",
+    );
+}
+
+fn namespace_dependency(t: &Task) -> Option<String> {
+    let target = t.target.as_ref()?;
+    (object::group(target).is_empty() && object::kind(target) == "Namespace")
+        .then(|| object::name(target).to_string())
+}
+
+fn namespace_referencer(t: &Task) -> Option<String> {
+    let ns = object::namespace(t.target.as_ref()?);
+    (!ns.is_empty()).then(|| ns.to_string())
+}
+
+fn crd_dependency(t: &Task) -> Option<String> {
+    crd_defines(t.target.as_ref()?).map(|gk| format!("{}/{}", gk.group, gk.kind))
+}
+
+fn crd_referencer(t: &Task) -> Option<String> {
+    let target = t.target.as_ref()?;
+    Some(format!(
+        "{}/{}",
+        object::group(target),
+        object::kind(target)
+    ))
+}
+
+/// One T-10 pass. Argo CD walks the sorted list once, moving each dependency to the
+/// position of the first earlier referencer of its key (shifting the rest down) and giving
+/// it that referencer's phase and wave. Moving one element at a time is O(n²); the result is
+/// the same as inserting every moved dependency immediately before its referencer, in the
+/// order the walk meets them, which is what this does in O(n).
+fn adjust(
+    tasks: &mut Vec<Task>,
+    dependency: fn(&Task) -> Option<String>,
+    referencer: fn(&Task) -> Option<String>,
+    what: &str,
+) {
+    let mut first_referencer: HashMap<String, usize> = HashMap::new();
+    // moved[i] = index of the referencer the dependency at i moves in front of.
+    let mut moved: Vec<Option<usize>> = vec![None; tasks.len()];
+    for (i, t) in tasks.iter().enumerate() {
+        if t.target.is_none() {
+            continue; // prunes take no part (T-10)
+        }
+        if let Some(key) = dependency(t) {
+            if let Some(&r) = first_referencer.get(&key) {
+                moved[i] = Some(r);
+            }
+            continue; // a dependency never registers as a referencer in the same pass
+        }
+        if let Some(key) = referencer(t) {
+            first_referencer.entry(key).or_insert(i);
+        }
+    }
+    if moved.iter().all(Option::is_none) {
+        return;
+    }
+    let mut attached: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, m) in moved.iter().enumerate() {
+        if let Some(r) = m {
+            attached.entry(*r).or_default().push(i);
+        }
+    }
+    let mut slots: Vec<Option<Task>> = std::mem::take(tasks).into_iter().map(Some).collect();
+    let mut out: Vec<Task> = Vec::with_capacity(slots.len());
+    for i in 0..slots.len() {
+        if moved[i].is_some() {
+            continue;
+        }
+        if let Some(deps) = attached.get(&i) {
+            let (phase, wave, reference) = match &slots[i] {
+                Some(r) => (r.phase, r.wave, r.key.to_string()),
+                None => continue,
+            };
+            for &d in deps {
+                if let Some(mut dep) = slots[d].take() {
+                    if dep.phase != phase || dep.wave != wave {
+                        dep.notes.push(format!(
+                            "moved before {reference}, its first user, into {phase} wave {wave} (T-10, {what})"
+                        ));
+                    } else {
+                        dep.notes.push(format!(
+                            "moved before {reference}, its first user (T-10, {what})"
+                        ));
+                    }
+                    dep.phase = phase;
+                    dep.wave = wave;
+                    out.push(dep);
+                }
+            }
+        }
+        if let Some(t) = slots[i].take() {
+            out.push(t);
+        }
+    }
+    *tasks = out;
+}
