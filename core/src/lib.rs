@@ -6,6 +6,7 @@
 //! WebAssembly, tests) only ask it.
 
 pub mod classify;
+pub mod engine;
 pub mod health;
 pub mod manifest;
 pub mod model;

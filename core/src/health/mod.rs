@@ -32,3 +32,40 @@ pub struct HealthRules {}
 pub fn assess(_obj: &Value, _rules: &HealthRules) -> Option<Health> {
     None
 }
+
+/// A task's operation state (hookPhase). PLACEHOLDER until issue 3 lands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OperationState {
+    Running,
+    Succeeded,
+    Failed,
+    Error,
+}
+
+/// HL-20. PLACEHOLDER until issue 3 lands.
+pub fn hook_phase(health: Option<&Health>, name: &str, previous_message: &str) -> (OperationState, String) {
+    match health {
+        None => (OperationState::Succeeded, format!("{name} created")),
+        Some(h) => match h.status {
+            HealthStatus::Healthy => (
+                OperationState::Succeeded,
+                if h.message.is_empty() { previous_message.to_string() } else { h.message.clone() },
+            ),
+            HealthStatus::Progressing | HealthStatus::Suspended => (OperationState::Running, h.message.clone()),
+            HealthStatus::Degraded | HealthStatus::Unknown => (OperationState::Failed, h.message.clone()),
+            HealthStatus::Missing => (OperationState::Succeeded, format!("{name} created")),
+        },
+    }
+}
+
+/// HL-21 / S-3. PLACEHOLDER until issue 3 lands.
+pub fn resource_phase(health: Option<&Health>) -> Option<(OperationState, Option<String>)> {
+    match health {
+        None => Some((OperationState::Succeeded, None)),
+        Some(h) => match h.status {
+            HealthStatus::Healthy => Some((OperationState::Succeeded, Some(h.message.clone()).filter(|m| !m.is_empty()))),
+            HealthStatus::Degraded => Some((OperationState::Failed, Some(h.message.clone()))),
+            _ => None,
+        },
+    }
+}

@@ -1,0 +1,243 @@
+//! The working state of one pass: tasks joined with their stored results.
+
+use super::pass::Io;
+use super::types::*;
+use super::PassInput;
+use crate::classify::{self, DeletePolicy};
+use crate::health::{self, OperationState};
+use crate::model::{ResourceKey, SyncPhase};
+use crate::object::{self, keys};
+use crate::plan::{self, Task};
+use serde_json::Value;
+use std::collections::HashMap;
+
+pub(crate) struct Ctx {
+    pub input: PassInput,
+    pub io: Io,
+    pub tasks: Vec<Task>,
+    /// Task index → index into `op.results`.
+    result_of: Vec<Option<usize>>,
+    /// T-5: kind unknown but allowed; left out of dry-runs.
+    pub skip_dry_run: Vec<bool>,
+    pub op: SyncOperation,
+    pub wave_callback: Option<WaveCallback>,
+    pub notes: Vec<Note>,
+}
+
+impl Ctx {
+    pub fn new(input: PassInput, io: Io) -> Self {
+        let set = plan::build_tasks(&input.desired, &input.live.set, &input.settings);
+        let op = input.state.clone();
+        let index: HashMap<(SyncPhase, &ResourceKey), usize> = op
+            .results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ((r.sync_phase, &r.key), i))
+            .collect();
+        let result_of = set
+            .tasks
+            .iter()
+            .map(|t| index.get(&(t.phase, &t.key)).copied())
+            .collect();
+        let n = set.tasks.len();
+        Ctx {
+            result_of,
+            skip_dry_run: vec![false; n],
+            tasks: set.tasks,
+            op,
+            io,
+            input,
+            wave_callback: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn finish(self) -> PassOutcome {
+        let mut state = self.op;
+        state.results.sort_by_key(|r| r.order);
+        PassOutcome {
+            state,
+            wave_callback: self.wave_callback,
+            notes: self.notes,
+        }
+    }
+
+    pub fn note(&mut self, rule: &str, text: impl Into<String>) {
+        self.notes.push(Note {
+            rule: rule.into(),
+            text: text.into(),
+        });
+    }
+
+    pub fn set_phase(&mut self, phase: OperationPhase, message: impl Into<String>) {
+        self.op.phase = phase;
+        self.op.message = message.into();
+    }
+
+    // --- results -------------------------------------------------------------------------
+
+    pub fn result(&self, i: usize) -> Option<&TaskResult> {
+        self.result_of[i].and_then(|r| self.op.results.get(r))
+    }
+
+    pub fn state(&self, i: usize) -> Option<OperationState> {
+        self.result(i).and_then(|r| r.hook_phase)
+    }
+
+    pub fn status(&self, i: usize) -> Option<ResultCode> {
+        self.result(i).and_then(|r| r.status)
+    }
+
+    pub fn pending(&self, i: usize) -> bool {
+        self.state(i).is_none()
+    }
+
+    pub fn running(&self, i: usize) -> bool {
+        self.state(i) == Some(OperationState::Running)
+    }
+
+    pub fn completed(&self, i: usize) -> bool {
+        matches!(
+            self.state(i),
+            Some(OperationState::Succeeded | OperationState::Failed | OperationState::Error)
+        )
+    }
+
+    /// S-0 "started": at least one result exists.
+    pub fn started(&self) -> bool {
+        !self.op.results.is_empty()
+    }
+
+    /// Records a result (Argo CD's `setResourceResult`): a new message replaces the stored
+    /// one only if it is non-empty; order is assigned when a key is first recorded.
+    pub fn set_result(
+        &mut self,
+        i: usize,
+        status: Option<ResultCode>,
+        state: Option<OperationState>,
+        message: impl Into<String>,
+    ) {
+        let message = message.into();
+        match self.result_of[i] {
+            Some(r) => {
+                let res = &mut self.op.results[r];
+                res.status = status;
+                res.hook_phase = state;
+                if !message.is_empty() {
+                    res.message = message;
+                }
+            }
+            None => {
+                let t = &self.tasks[i];
+                let order = self.op.results.iter().map(|r| r.order).max().unwrap_or(0) + 1;
+                self.op.results.push(TaskResult {
+                    key: t.key.clone(),
+                    sync_phase: t.phase,
+                    status,
+                    hook_phase: state,
+                    message,
+                    hook_type: t.hook.then_some(t.phase),
+                    order,
+                });
+                self.result_of[i] = Some(self.op.results.len() - 1);
+            }
+        }
+    }
+
+    /// Updates state and message, keeping the status (S-3 [C]).
+    pub fn set_state(&mut self, i: usize, state: OperationState, message: impl Into<String>) {
+        let status = self.status(i);
+        self.set_result(i, status, Some(state), message);
+    }
+
+    // --- task properties -----------------------------------------------------------------
+
+    pub fn live(&self, i: usize) -> Option<&Value> {
+        self.tasks[i].live.as_ref()
+    }
+
+    pub fn is_sync_fail(&self, i: usize) -> bool {
+        self.tasks[i].phase == SyncPhase::SyncFail
+    }
+
+    pub fn has_policy(&self, i: usize, p: DeletePolicy) -> bool {
+        self.tasks[i].has_policy(p)
+    }
+
+    /// Health of the task's live object (HL-2), with the user's rules.
+    pub fn health(&self, i: usize) -> Option<health::Health> {
+        self.live(i).and_then(|l| health::assess(l, &self.input.rules))
+    }
+
+    pub fn propagation(&self) -> Propagation {
+        // P-6: app option PrunePropagationPolicy=background|foreground|orphan.
+        match self.input.settings.option_value("PrunePropagationPolicy") {
+            Some("background") => Propagation::Background,
+            Some("orphan") => Propagation::Orphan,
+            _ => Propagation::Foreground,
+        }
+    }
+
+    /// P-8/R-4 [C]: resource-level `Prune=` value, else the app-level default, is `confirm`.
+    pub fn requires_prune_confirmation(&self, i: usize) -> bool {
+        self.prune_option(i).as_deref() == Some("confirm")
+    }
+
+    /// P-3.2 [C]: pruning disabled iff the resolved `Prune=` value is `false`.
+    pub fn prune_disabled(&self, i: usize) -> bool {
+        self.prune_option(i).as_deref() == Some("false")
+    }
+
+    fn prune_option(&self, i: usize) -> Option<String> {
+        let own = self.tasks[i]
+            .live
+            .as_ref()
+            .and_then(|l| classify::sync_option_value(l, "Prune"));
+        own.or_else(|| self.input.settings.option_value("Prune").map(str::to_string))
+    }
+
+    /// O-6 `ApplyOutOfSyncOnly=true`: a resource with target and live that does not differ.
+    pub fn unmodified(&self, i: usize) -> bool {
+        let t = &self.tasks[i];
+        if !self.input.settings.has_option("ApplyOutOfSyncOnly=true") || t.hook {
+            return false;
+        }
+        match (&t.target, &t.live) {
+            (Some(target), Some(live)) => in_sync(target, live),
+            _ => false,
+        }
+    }
+
+    /// Whether the live object still carries the hook finalizer (F-3: no-op otherwise).
+    pub fn live_has_hook_finalizer(&self, i: usize) -> bool {
+        self.live(i)
+            .is_some_and(|l| object::has_finalizer(l, keys::HOOK_FINALIZER))
+    }
+}
+
+/// O-6: the target's fields equal the live object's (status and server-set metadata aside).
+fn in_sync(target: &Value, live: &Value) -> bool {
+    let (Some(t), Some(l)) = (target.as_object(), live.as_object()) else {
+        return false;
+    };
+    for (k, v) in t {
+        match k.as_str() {
+            "status" | "apiVersion" => continue,
+            "metadata" => {
+                for field in ["labels", "annotations"] {
+                    let tv = v.get(field);
+                    let lv = l.get("metadata").and_then(|m| m.get(field));
+                    if tv.is_some() && tv != lv {
+                        return false;
+                    }
+                }
+            }
+            _ => {
+                if l.get(k) != Some(v) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}

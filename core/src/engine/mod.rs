@@ -1,0 +1,65 @@
+//! The sync engine (spec §4–§9): a sans-IO state machine, one pass per Argo CD `Sync()` or
+//! `Terminate()` call.
+//!
+//! A pass takes the persisted operation ([`SyncOperation`], S-0), the desired manifests, a
+//! snapshot of the live cluster and the settings; it rebuilds the tasks with the planner,
+//! asks for API calls through [`Pass::poll`], and ends with the new operation state and
+//! whether Argo CD's wave callback would sleep now (C-2). It keeps nothing between passes.
+
+mod context;
+mod message;
+mod pass;
+mod run_tasks;
+mod sync;
+mod terminate;
+mod types;
+
+#[cfg(test)]
+mod tests;
+
+pub use pass::{Pass, PassStep};
+pub use types::*;
+
+use crate::health::HealthRules;
+use crate::manifest::Manifest;
+use crate::model::GroupKind;
+use crate::plan::{LiveSet, SyncSettings};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// Which kinds the API server serves (discovery, T-5).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Discovery {
+    /// Kinds known not to be served (a CRD not installed).
+    pub unserved: BTreeSet<GroupKind>,
+}
+
+impl Discovery {
+    pub fn serves(&self, gk: &GroupKind) -> bool {
+        !self.unserved.contains(gk)
+    }
+}
+
+/// The live view a pass starts from (Argo CD's watch cache at the start of `Sync()`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LiveView {
+    pub set: LiveSet,
+    pub discovery: Discovery,
+}
+
+/// Everything one pass reads. Cheap to clone: the large parts are shared.
+#[derive(Clone, Debug)]
+pub struct PassInput {
+    pub settings: Arc<SyncSettings>,
+    pub desired: Arc<Vec<Manifest>>,
+    pub rules: Arc<HealthRules>,
+    pub live: LiveView,
+    pub state: SyncOperation,
+}
+
+/// Starts one pass: `Terminate()` when the operation is `Terminating`, else `Sync()`.
+pub fn begin_pass(input: PassInput) -> Pass {
+    let io = pass::Io::default();
+    let cx = context::Ctx::new(input, io.clone());
+    Pass::new(io, sync::pass(cx))
+}
