@@ -10,5 +10,6 @@ pub mod health;
 pub mod manifest;
 pub mod model;
 pub mod object;
+pub mod yaml;
 
 pub use model::{GroupKind, ResourceKey, Source, SyncPhase};
