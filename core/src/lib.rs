@@ -6,11 +6,14 @@
 //! WebAssembly, tests) only ask it.
 
 pub mod classify;
+pub mod duration;
 pub mod engine;
 pub mod health;
 pub mod manifest;
 pub mod model;
 pub mod object;
 pub mod plan;
+pub mod reference;
+pub mod yaml;
 
 pub use model::{GroupKind, ResourceKey, Source, SyncPhase};
