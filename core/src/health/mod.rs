@@ -19,7 +19,7 @@ mod job;
 mod pod;
 mod workflow;
 
-pub use custom::HealthRules;
+pub use custom::{ConditionRule, FieldRule, HealthRule, HealthRules, KindPattern};
 
 use crate::object;
 use serde::{Deserialize, Serialize};
