@@ -2,6 +2,8 @@
 //!
 //! * [`assess`] / [`evaluate`]: one live object → its health (HL-2: deletion rule, then the
 //!   user's [`HealthRules`], then the built-in check of HL-3..HL-16, else "no health").
+//! * [`phase`]: what a health means for a hook's phase and a plain resource's task (HL-20,
+//!   HL-21) — the only place that mapping lives.
 //!
 //! Built-in checks, one private module per kind family: `apps` (Deployment, StatefulSet,
 //! DaemonSet, ReplicaSet), `job`, `pod`, `corev1` (Service, PersistentVolumeClaim), `ingress`,
@@ -16,10 +18,12 @@ mod decode;
 mod hpa;
 mod ingress;
 mod job;
+pub mod phase;
 mod pod;
 mod workflow;
 
 pub use custom::{ConditionRule, FieldRule, HealthRule, HealthRules, KindPattern};
+pub use phase::{OperationState, hook_phase, hook_phase_of, resource_phase, resource_phase_of};
 
 use crate::object;
 use serde::{Deserialize, Serialize};
