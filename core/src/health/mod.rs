@@ -4,6 +4,8 @@
 //!   user's [`HealthRules`], then the built-in check of HL-3..HL-16, else "no health").
 //! * [`phase`]: what a health means for a hook's phase and a plain resource's task (HL-20,
 //!   HL-21) — the only place that mapping lives.
+//! * [`synth`]: the inverse, for the simulator: write a realistic `status` so that
+//!   [`assess`] reports a requested health.
 //!
 //! Built-in checks, one private module per kind family: `apps` (Deployment, StatefulSet,
 //! DaemonSet, ReplicaSet), `job`, `pod`, `corev1` (Service, PersistentVolumeClaim), `ingress`,
@@ -20,10 +22,12 @@ mod ingress;
 mod job;
 pub mod phase;
 mod pod;
+pub mod synth;
 mod workflow;
 
 pub use custom::{ConditionRule, FieldRule, HealthRule, HealthRules, KindPattern};
 pub use phase::{OperationState, hook_phase, hook_phase_of, resource_phase, resource_phase_of};
+pub use synth::{SynthError, write_status, write_status_with_rules};
 
 use crate::object;
 use serde::{Deserialize, Serialize};
