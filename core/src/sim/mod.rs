@@ -184,11 +184,22 @@ impl Sim {
         });
     }
 
+    /// Moves the clock to `to`, stopping at every timeline change on the way so that each
+    /// cluster event is logged at the moment it happened.
     fn advance(&mut self, to: u64, operation: usize, pass: usize) {
-        let mut events = Vec::new();
-        self.cluster.advance_to(to, &mut events);
-        for change in events {
-            self.log(operation, pass, TraceEvent::Cluster { change });
+        loop {
+            let step = match self.cluster.next_event_at() {
+                Some(t) if t <= to => t,
+                _ => to,
+            };
+            let mut events = Vec::new();
+            self.cluster.advance_to(step, &mut events);
+            for change in events {
+                self.log(operation, pass, TraceEvent::Cluster { change });
+            }
+            if step >= to {
+                break;
+            }
         }
     }
 
@@ -278,6 +289,16 @@ impl Sim {
                         .collect()
                 })
             };
+            for note in &outcome.notes {
+                self.log(
+                    index,
+                    passes,
+                    TraceEvent::Note {
+                        rule: note.rule.clone(),
+                        text: note.text.clone(),
+                    },
+                );
+            }
             for (effect, result, events) in effect_log {
                 self.record_effect(&effect, &result, &mut applied, &mut deleted, &mut created);
                 self.log(
@@ -291,16 +312,6 @@ impl Sim {
                 for change in events {
                     self.log(index, passes, TraceEvent::Cluster { change });
                 }
-            }
-            for note in &outcome.notes {
-                self.log(
-                    index,
-                    passes,
-                    TraceEvent::Note {
-                        rule: note.rule.clone(),
-                        text: note.text.clone(),
-                    },
-                );
             }
             let state_changed = log_state_changes(self, index, passes, &state, &outcome.state);
             state = outcome.state;
