@@ -20,6 +20,8 @@ pub(crate) struct Ctx {
     /// T-5: kind unknown but allowed; left out of dry-runs.
     pub skip_dry_run: Vec<bool>,
     pub op: SyncOperation,
+    /// The order the next new result gets (S-0).
+    next_order: usize,
     pub wave_callback: Option<WaveCallback>,
     pub notes: Vec<Note>,
 }
@@ -40,7 +42,9 @@ impl Ctx {
             .map(|t| index.get(&(t.phase, &t.key)).copied())
             .collect();
         let n = set.tasks.len();
+        let next_order = op.results.iter().map(|r| r.order).max().unwrap_or(0) + 1;
         Ctx {
+            next_order,
             result_of,
             skip_dry_run: vec![false; n],
             tasks: set.tasks,
@@ -129,7 +133,8 @@ impl Ctx {
             }
             None => {
                 let t = &self.tasks[i];
-                let order = self.op.results.iter().map(|r| r.order).max().unwrap_or(0) + 1;
+                let order = self.next_order;
+                self.next_order += 1;
                 self.op.results.push(TaskResult {
                     key: t.key.clone(),
                     sync_phase: t.phase,

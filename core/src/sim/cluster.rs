@@ -86,6 +86,10 @@ pub struct Cluster {
     next_uid: u64,
     /// Bumped on every change of cluster state (watch events would fire).
     changes: u64,
+    /// Upcoming timeline boundaries: (time, object). Stale entries (the object's timeline
+    /// restarted or the object is gone) are skipped when reached. Keeps advancing the clock
+    /// O(log n) per event instead of a scan of every object.
+    agenda: BTreeSet<(u64, ResourceKey)>,
 }
 
 impl Cluster {
@@ -430,6 +434,16 @@ impl Cluster {
             ],
             None => Vec::new(),
         };
+        let mut at = now;
+        for step in &timeline {
+            match step.duration {
+                Some(d) => {
+                    at = at.saturating_add(d.millis());
+                    self.agenda.insert((at, nk.clone()));
+                }
+                None => break,
+            }
+        }
         o.timeline = timeline;
         o.timeline_start = now;
         o.applied_step = None;
@@ -475,12 +489,16 @@ impl Cluster {
 
     // --- the controllers -------------------------------------------------------------------
 
-    /// Moves the clock to `t` and every object to its timeline entry at `t`.
+    /// Moves the clock to `t` and every object whose timeline moved to its entry at `t`.
     pub fn advance_to(&mut self, t: u64, events: &mut Vec<ClusterEvent>) {
         self.now = self.now.max(t);
-        let keys: Vec<ResourceKey> = self.objects.keys().cloned().collect();
-        for k in keys {
-            self.advance_object(&k, events);
+        while let Some(first) = self.agenda.first() {
+            if first.0 > self.now {
+                break;
+            }
+            if let Some((_, k)) = self.agenda.pop_first() {
+                self.advance_object(&k, events);
+            }
         }
     }
 
@@ -524,21 +542,10 @@ impl Cluster {
 
     /// When the next timeline entry of any object starts, if any.
     pub fn next_event_at(&self) -> Option<u64> {
-        self.objects
-            .values()
-            .filter_map(|o| {
-                let elapsed = self.now.saturating_sub(o.timeline_start);
-                let mut start = 0u64;
-                for step in &o.timeline {
-                    let d = step.duration?.millis();
-                    start = start.saturating_add(d);
-                    if start > elapsed {
-                        return Some(o.timeline_start.saturating_add(start));
-                    }
-                }
-                None
-            })
-            .min()
+        self.agenda.iter().map(|(t, _)| *t).find(|t| *t > self.now).or_else(|| {
+            // Entries at or before `now` not yet applied are due at once.
+            self.agenda.first().map(|(t, _)| (*t).max(self.now))
+        })
     }
 }
 

@@ -493,8 +493,10 @@ fn log_state_changes(
     after: &SyncOperation,
 ) -> bool {
     let mut changed = false;
+    let by_key: std::collections::HashMap<(crate::model::SyncPhase, &ResourceKey), &TaskResult> =
+        before.results.iter().map(|r| ((r.sync_phase, &r.key), r)).collect();
     for r in &after.results {
-        let old: Option<&TaskResult> = before.result(r.sync_phase, &r.key);
+        let old: Option<&TaskResult> = by_key.get(&(r.sync_phase, &r.key)).copied();
         if old != Some(r)
             && old.map(|o| (o.status, o.hook_phase, &o.message))
                 != Some((r.status, r.hook_phase, &r.message))
@@ -530,13 +532,13 @@ fn snapshot(cluster: &Cluster, created: &BTreeSet<ResourceKey>) -> Vec<ClusterOb
                 .map(str::to_string)
                 .collect(),
             health: health::assess(&o.object, &cluster.rules),
+            // Task keys of cluster-scoped objects carry the destination namespace (T-4).
             created: created.contains(key)
-                || created.iter().any(|c| {
-                    c.name == key.name
-                        && c.kind == key.kind
-                        && c.group == key.group
-                        && c.namespace.is_empty() != key.namespace.is_empty()
-                }),
+                || (key.namespace.is_empty()
+                    && created
+                        .range(ResourceKey::new(&key.group, &key.kind, "", "")..)
+                        .take_while(|c| c.group == key.group && c.kind == key.kind)
+                        .any(|c| c.name == key.name)),
         })
         .collect()
 }
