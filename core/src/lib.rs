@@ -9,6 +9,7 @@ pub mod classify;
 pub mod duration;
 pub mod engine;
 pub mod health;
+pub mod lint;
 pub mod manifest;
 pub mod model;
 pub mod object;
