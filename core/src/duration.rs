@@ -24,18 +24,24 @@ impl Duration {
 
     pub fn parse(text: &str) -> Result<Duration, String> {
         let t = text.trim();
-        let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
+        let split = t
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(t.len());
         let (num, unit) = t.split_at(split);
         let factor: f64 = match unit {
             "" | "s" => 1000.0,
             "ms" => 1.0,
             "m" => 60_000.0,
             "h" => 3_600_000.0,
-            _ => return Err(format!("{text:?} is not a duration: use e.g. 500ms, 5s, 2m, 1h or a number of seconds")),
+            _ => {
+                return Err(format!(
+                    "{text:?} is not a duration: use e.g. 500ms, 5s, 2m, 1h or a number of seconds"
+                ));
+            }
         };
-        let value: f64 = num
-            .parse()
-            .map_err(|_| format!("{text:?} is not a duration: use e.g. 500ms, 5s, 2m, 1h or a number of seconds"))?;
+        let value: f64 = num.parse().map_err(|_| {
+            format!("{text:?} is not a duration: use e.g. 500ms, 5s, 2m, 1h or a number of seconds")
+        })?;
         let millis = (value * factor).round();
         if !(0.0..=MAX_MILLIS as f64).contains(&millis) {
             return Err(format!("{text:?} is out of range (at most 365 days)"));
@@ -75,7 +81,9 @@ impl<'de> Deserialize<'de> for Duration {
         }
         match Raw::deserialize(d)? {
             Raw::Int(s) if s <= MAX_MILLIS / 1000 => Ok(Duration::from_secs(s)),
-            Raw::Int(s) => Err(serde::de::Error::custom(format!("{s} seconds is out of range (at most 365 days)"))),
+            Raw::Int(s) => Err(serde::de::Error::custom(format!(
+                "{s} seconds is out of range (at most 365 days)"
+            ))),
             Raw::Text(t) => Duration::parse(&t).map_err(serde::de::Error::custom),
         }
     }
