@@ -14,6 +14,8 @@ pub mod model;
 pub mod object;
 pub mod plan;
 pub mod reference;
+pub mod scenario;
+pub mod sim;
 pub mod yaml;
 
 pub use model::{GroupKind, ResourceKey, Source, SyncPhase};

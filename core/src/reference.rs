@@ -53,7 +53,11 @@ impl Reference {
             [name] => (None, *name),
             [ns, name] => (Some(ns.to_string()), *name),
             [] => return Err(format!("{text:?} has no name after the Kind")),
-            _ => return Err(format!("{text:?}: expected Kind/name or Kind/namespace/name")),
+            _ => {
+                return Err(format!(
+                    "{text:?}: expected Kind/name or Kind/namespace/name"
+                ));
+            }
         };
         if name.is_empty() || segments.iter().any(|s| s.is_empty()) {
             return Err(format!("{text:?} has an empty segment"));
@@ -73,7 +77,10 @@ impl Reference {
         glob(&self.kind, &key.kind)
             && glob(&self.name, &key.name)
             && self.group.as_deref().is_none_or(|g| glob(g, &key.group))
-            && self.namespace.as_deref().is_none_or(|n| glob(n, &key.namespace))
+            && self
+                .namespace
+                .as_deref()
+                .is_none_or(|n| glob(n, &key.namespace))
     }
 
     /// Matches a task (phase and key).
@@ -138,7 +145,10 @@ mod tests {
         let r = Reference::parse("PreSync:batch/Job/team/init").unwrap();
         assert_eq!(r.phase, Some(SyncPhase::PreSync));
         assert_eq!(r.group.as_deref(), Some("batch"));
-        assert_eq!((r.kind.as_str(), r.namespace.as_deref(), r.name.as_str()), ("Job", Some("team"), "init"));
+        assert_eq!(
+            (r.kind.as_str(), r.namespace.as_deref(), r.name.as_str()),
+            ("Job", Some("team"), "init")
+        );
         let r = Reference::parse("Job/x").unwrap();
         assert!(r.matches_key(&key("batch", "Job", "ns", "x")));
         assert!(r.matches_task(SyncPhase::PostSync, &key("batch", "Job", "ns", "x")));
@@ -152,7 +162,12 @@ mod tests {
     #[test]
     fn globs_inside_segments() {
         let r = Reference::parse("Job/smoke-*").unwrap();
-        assert!(r.matches_key(&key("batch", "Job", "d", "smoke-abc1234-postsync-1700000000")));
+        assert!(r.matches_key(&key(
+            "batch",
+            "Job",
+            "d",
+            "smoke-abc1234-postsync-1700000000"
+        )));
         assert!(!r.matches_key(&key("batch", "Job", "d", "other")));
         assert!(glob("a*b*c", "aXbYc"));
         assert!(!glob("a*b*c", "aXc"));
@@ -162,7 +177,15 @@ mod tests {
 
     #[test]
     fn bad_references_are_errors() {
-        for bad in ["", "job/x", "Presync:Job/x", "a/b/Job/x", "Job", "Job/a/b/c", "Job//x"] {
+        for bad in [
+            "",
+            "job/x",
+            "Presync:Job/x",
+            "a/b/Job/x",
+            "Job",
+            "Job/a/b/c",
+            "Job//x",
+        ] {
             assert!(Reference::parse(bad).is_err(), "{bad:?}");
         }
     }

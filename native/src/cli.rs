@@ -26,13 +26,12 @@ pub enum ColorChoice {
 pub enum Command {
     /// Print the order in which Argo CD would sync a set of manifests.
     Plan(PlanArgs),
-    // Subcommands still to come (the engine/simulator side adds them, each with its own
-    // `*Args` struct here, a module under `cmd/` and one arm in `main::run`):
-    // - `Simulate(SimulateArgs)`: run a scenario file against the simulated cluster;
-    // - `Test(TestArgs)`: check scenario expectations (conformance files);
-    // - `Health(HealthArgs)`: assess live objects;
-    // - `Lint(LintArgs)`: findings over a manifest set.
-    // `test.sh` runs the conformance suite as soon as `hookline --help` lists `test`.
+    /// Simulate sync operations against a simulated cluster and print the timeline.
+    Simulate(SimulateArgs),
+    /// Run scenario files and check their `expect:` assertions (for CI).
+    Test(TestArgs),
+    /// Assess the health of live objects exactly as Argo CD does.
+    Health(HealthArgs),
 }
 
 /// Output format of `hookline plan`.
@@ -87,6 +86,89 @@ pub struct PlanArgs {
     /// Output format.
     #[arg(long, short = 'o', value_enum, default_value_t = PlanFormat::Table)]
     pub output: PlanFormat,
+}
+
+/// Output format of `hookline simulate`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SimulateFormat {
+    /// A readable timeline.
+    Text,
+    /// The whole simulation report (operations and trace) as JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// A scenario file, or manifest files/directories (then a one-sync scenario is built
+    /// from them and the flags below).
+    #[arg(required = true, value_name = "SCENARIO|PATH")]
+    pub paths: Vec<String>,
+
+    /// The hook or resource matching REF fails (ends Degraded) after --after (repeatable).
+    #[arg(long, value_name = "REF")]
+    pub fail: Vec<String>,
+    /// The object matching REF never finishes (stays Progressing) (repeatable).
+    #[arg(long, value_name = "REF")]
+    pub hang: Vec<String>,
+    /// The resource matching REF becomes Degraded after --after (repeatable).
+    #[arg(long, value_name = "REF")]
+    pub degrade: Vec<String>,
+    /// The API server rejects the real apply of REF (repeatable).
+    #[arg(long = "apply-fail", value_name = "REF")]
+    pub apply_fail: Vec<String>,
+    /// When --fail/--degrade outcomes happen after the object is applied [default: 1s].
+    #[arg(long, value_name = "DURATION")]
+    pub after: Option<String>,
+    /// Sync with pruning enabled.
+    #[arg(long)]
+    pub prune: bool,
+    /// App-level sync option (repeatable).
+    #[arg(long = "sync-option", value_name = "OPT")]
+    pub sync_options: Vec<String>,
+    /// Objects already in the cluster before the first sync (tracked by the app).
+    #[arg(long, value_name = "PATH")]
+    pub live: Vec<String>,
+    /// Number of identical sync operations to run one after another.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub syncs: usize,
+    /// Destination namespace [default: default].
+    #[arg(long, short = 'n', value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Revision being synced.
+    #[arg(long, value_name = "REV")]
+    pub revision: Option<String>,
+    /// Pause after each non-final step, like ARGOCD_SYNC_WAVE_DELAY [default: 2s].
+    #[arg(long, value_name = "DURATION")]
+    pub wave_delay: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'o', value_enum, default_value_t = SimulateFormat::Text)]
+    pub output: SimulateFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Scenario files or directories (every *.yaml/*.yml inside, recursively, sorted).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+}
+
+/// Output format of `hookline health`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum HealthFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// Live objects (e.g. `kubectl get -o yaml` output): files, directories or -.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Health rules for custom kinds (YAML list, see docs/health-rules.md).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<String>,
+    #[arg(long, short = 'o', value_enum, default_value_t = HealthFormat::Table)]
+    pub output: HealthFormat,
 }
 
 #[cfg(test)]

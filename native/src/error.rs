@@ -9,8 +9,7 @@ use std::process::ExitCode;
 pub mod exit {
     /// Success.
     pub const OK: u8 = 0;
-    /// The command ran but found failures (reserved for `test`, `lint`, …).
-    #[allow(dead_code)]
+    /// The command ran but found failures (`test`, `lint`).
     pub const FAILURE: u8 = 1;
     /// Bad input or usage: unreadable or invalid files, bad flags.
     pub const INPUT: u8 = 2;
@@ -61,5 +60,11 @@ impl From<ManifestError> for CliError {
 impl From<io::Error> for CliError {
     fn from(e: io::Error) -> Self {
         CliError::Output(e)
+    }
+}
+
+impl From<hookline_core::scenario::ScenarioError> for CliError {
+    fn from(e: hookline_core::scenario::ScenarioError) -> Self {
+        CliError::Input(e.to_string())
     }
 }

@@ -47,8 +47,9 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let stdout = Painter::stdout(cli.color);
     match cli.command {
         Command::Plan(args) => cmd::plan::run(&args, stdout),
-        // New subcommands get one arm each here, e.g.
-        // `Command::Simulate(args) => cmd::simulate::run(&args, stdout),`
+        Command::Simulate(args) => cmd::simulate::run(&args, stdout),
+        Command::Test(args) => cmd::test::run(&args, stdout),
+        Command::Health(args) => cmd::health::run(&args, stdout),
     }
 }
 

@@ -100,7 +100,7 @@ fn all_formats(name: &str, args: &[&str]) {
 
 #[test]
 fn seed_every_format() {
-    all_formats("seed", &["examples/seed"]);
+    all_formats("seed", &["examples/seed/manifests"]);
 }
 
 #[test]
@@ -125,7 +125,7 @@ fn create_namespace_and_settings() {
     check(
         "seed-create-namespace.table.txt",
         &[
-            "examples/seed",
+            "examples/seed/manifests",
             "--namespace",
             "team-a",
             "--sync-option",
@@ -141,7 +141,7 @@ fn create_namespace_and_settings() {
         "plan",
         "--color",
         "never",
-        "examples/seed",
+        "examples/seed/manifests",
         "--namespace",
         "shop",
         "--sync-option",
@@ -171,8 +171,8 @@ fn ignored_and_skipped_objects_are_listed() {
 
 #[test]
 fn standard_input_is_read_with_a_dash() {
-    let seed =
-        std::fs::read_to_string(root().join("examples/seed/deployment.yaml")).expect("read seed");
+    let seed = std::fs::read_to_string(root().join("examples/seed/manifests/deployment.yaml"))
+        .expect("read seed");
     let mut child = hookline(&["plan", "--color", "never", "-", "-o", "json"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -194,15 +194,15 @@ fn standard_input_is_read_with_a_dash() {
 #[test]
 fn colour_is_off_unless_asked_for() {
     // Not a terminal (captured output): auto means no colour.
-    let auto = run(&["plan", "examples/seed"]);
+    let auto = run(&["plan", "examples/seed/manifests"]);
     assert!(auto.status.success());
     assert!(!text(&auto.stdout).contains('\x1b'));
-    let always = run(&["plan", "--color", "always", "examples/seed"]);
+    let always = run(&["plan", "--color", "always", "examples/seed/manifests"]);
     assert!(text(&always.stdout).contains("\x1b[1mSTEP\x1b[0m"));
     // The flag is global: accepted before the subcommand too.
-    let before = run(&["--color", "always", "plan", "examples/seed"]);
+    let before = run(&["--color", "always", "plan", "examples/seed/manifests"]);
     assert_eq!(before.stdout, always.stdout);
-    let no_color = hookline(&["plan", "examples/seed"])
+    let no_color = hookline(&["plan", "examples/seed/manifests"])
         .env("NO_COLOR", "1")
         .output()
         .expect("run");
@@ -226,7 +226,7 @@ fn fails(args: &[&str]) -> String {
 
 #[test]
 fn missing_file_names_it() {
-    let err = fails(&["plan", "examples/seed", "examples/nope.yaml"]);
+    let err = fails(&["plan", "examples/seed/manifests", "examples/nope.yaml"]);
     assert!(err.starts_with("error: examples/nope.yaml: "), "{err}");
     assert!(err.contains("hint: check the path"), "{err}");
 }
@@ -255,7 +255,7 @@ fn duplicate_objects_name_both_places() {
 fn bad_live_input_is_an_input_error() {
     let err = fails(&[
         "plan",
-        "examples/seed",
+        "examples/seed/manifests",
         "--live",
         "native/tests/fixtures/bad.yaml",
     ]);
@@ -263,7 +263,7 @@ fn bad_live_input_is_an_input_error() {
     // The same live object twice.
     let err = fails(&[
         "plan",
-        "examples/seed",
+        "examples/seed/manifests",
         "--live",
         "native/tests/fixtures/waves-live.yaml",
         "--live",
@@ -279,7 +279,7 @@ fn bad_live_input_is_an_input_error() {
 fn usage_errors_exit_2() {
     let out = run(&["plan"]);
     assert_eq!(out.status.code(), Some(2));
-    let out = run(&["plan", "examples/seed", "-o", "xml"]);
+    let out = run(&["plan", "examples/seed/manifests", "-o", "xml"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("xml"));
     let out = run(&["--help"]);

@@ -1,8 +1,8 @@
 //! The working state of one pass: tasks joined with their stored results.
 
+use super::PassInput;
 use super::pass::Io;
 use super::types::*;
-use super::PassInput;
 use crate::classify::{self, DeletePolicy};
 use crate::health::{self, OperationState};
 use crate::model::{ResourceKey, SyncPhase};
@@ -164,9 +164,13 @@ impl Ctx {
         self.tasks[i].has_policy(p)
     }
 
-    /// Health of the task's live object (HL-2), with the user's rules.
-    pub fn health(&self, i: usize) -> Option<health::Health> {
-        self.live(i).and_then(|l| health::assess(l, &self.input.rules))
+    /// Health of the task's live object (HL-2), with the user's rules; a check error is
+    /// kept apart so a hook can become `Error` (HL-20).
+    pub fn health(&self, i: usize) -> Result<Option<health::Health>, health::HealthError> {
+        match self.live(i) {
+            Some(l) => health::evaluate(l, &self.input.rules),
+            None => Ok(None),
+        }
     }
 
     pub fn propagation(&self) -> Propagation {
@@ -193,7 +197,12 @@ impl Ctx {
             .live
             .as_ref()
             .and_then(|l| classify::sync_option_value(l, "Prune"));
-        own.or_else(|| self.input.settings.option_value("Prune").map(str::to_string))
+        own.or_else(|| {
+            self.input
+                .settings
+                .option_value("Prune")
+                .map(str::to_string)
+        })
     }
 
     /// O-6 `ApplyOutOfSyncOnly=true`: a resource with target and live that does not differ.

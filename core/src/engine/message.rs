@@ -7,7 +7,8 @@ use crate::model::ResourceKey;
 pub const NOT_VALID: &str = "one or more synchronization tasks are not valid";
 pub const NAMESPACE_FAILED: &str = "the namespace failed to apply";
 pub const DRY_RUN_FAILED: &str = "one or more objects failed to apply (dry run)";
-pub const COMPLETED_UNSUCCESSFULLY: &str = "one or more synchronization tasks completed unsuccessfully";
+pub const COMPLETED_UNSUCCESSFULLY: &str =
+    "one or more synchronization tasks completed unsuccessfully";
 pub const APPLY_FAILED: &str = "one or more objects failed to apply";
 pub const SYNC_FAIL_HOOKS_FAILED: &str = "one or more SyncFail hooks failed";
 pub const RUNNING: &str = "one or more tasks are running";
@@ -56,7 +57,11 @@ pub fn waiting_message(cx: &Ctx, list: &[usize], deletion: bool) -> String {
         return String::new();
     }
     let hooks: Vec<usize> = list.iter().copied().filter(|&i| cx.tasks[i].hook).collect();
-    let resources: Vec<usize> = list.iter().copied().filter(|&i| !cx.tasks[i].hook).collect();
+    let resources: Vec<usize> = list
+        .iter()
+        .copied()
+        .filter(|&i| !cx.tasks[i].hook)
+        .collect();
     let needing_confirmation: Vec<usize> = if cx.input.settings.prune_confirmed {
         Vec::new()
     } else {
@@ -79,8 +84,16 @@ pub fn waiting_message(cx: &Ctx, list: &[usize], deletion: bool) -> String {
             (false, false) => "completion of hook",
             (false, true) => "healthy state of",
         };
-        let first = hooks.first().or(resources.first()).copied().unwrap_or(list[0]);
-        let noun = if resources.is_empty() { "hooks" } else { "resources" };
+        let first = hooks
+            .first()
+            .or(resources.first())
+            .copied()
+            .unwrap_or(list[0]);
+        let noun = if resources.is_empty() {
+            "hooks"
+        } else {
+            "resources"
+        };
         (verb.to_string(), first, list.len() - 1, noun)
     };
     let mut msg = format!("waiting for {verb} {}", short(&cx.tasks[first].key));

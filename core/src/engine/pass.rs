@@ -93,10 +93,7 @@ pub struct Pass {
 }
 
 impl Pass {
-    pub(crate) fn new(
-        io: Io,
-        fut: impl Future<Output = PassOutcome> + Send + 'static,
-    ) -> Self {
+    pub(crate) fn new(io: Io, fut: impl Future<Output = PassOutcome> + Send + 'static) -> Self {
         Pass {
             fut: Box::pin(fut),
             io,

@@ -32,8 +32,16 @@ pub(crate) async fn run_tasks(cx: &mut Ctx, batch: &[usize], dry_run_requested: 
     let dry = dry_run_requested || op_dry_run;
     let mut state = RunState::Successful;
     //
-    let prunes: Vec<usize> = batch.iter().copied().filter(|&i| cx.tasks[i].is_prune()).collect();
-    let creates: Vec<usize> = batch.iter().copied().filter(|&i| !cx.tasks[i].is_prune()).collect();
+    let prunes: Vec<usize> = batch
+        .iter()
+        .copied()
+        .filter(|&i| cx.tasks[i].is_prune())
+        .collect();
+    let creates: Vec<usize> = batch
+        .iter()
+        .copied()
+        .filter(|&i| !cx.tasks[i].is_prune())
+        .collect();
 
     // leftover hooks lose the hook finalizer before anything else happens to them.
     if !dry {
@@ -63,7 +71,13 @@ pub(crate) async fn run_tasks(cx: &mut Ctx, batch: &[usize], dry_run_requested: 
             }
         }
         if !leftovers.is_empty() {
-            cx.note("R-3", format!("{} leftover hook(s) lost the hook finalizer", leftovers.len()));
+            cx.note(
+                "R-3",
+                format!(
+                    "{} leftover hook(s) lost the hook finalizer",
+                    leftovers.len()
+                ),
+            );
         }
     }
     if state != RunState::Successful {
@@ -74,7 +88,10 @@ pub(crate) async fn run_tasks(cx: &mut Ctx, batch: &[usize], dry_run_requested: 
     if !cx.input.settings.prune_confirmed
         && prunes.iter().any(|&i| cx.requires_prune_confirmation(i))
     {
-        cx.note("R-4", "a prune needs confirmation (Prune=confirm): the whole step waits");
+        cx.note(
+            "R-4",
+            "a prune needs confirmation (Prune=confirm): the whole step waits",
+        );
         return RunState::Pending;
     }
 
@@ -123,7 +140,12 @@ pub(crate) async fn run_tasks(cx: &mut Ctx, batch: &[usize], dry_run_requested: 
         }
     }
     for (i, msg) in failures {
-        cx.set_result(i, Some(ResultCode::SyncFailed), Some(OperationState::Failed), msg);
+        cx.set_result(
+            i,
+            Some(ResultCode::SyncFailed),
+            Some(OperationState::Failed),
+            msg,
+        );
         state = RunState::Failed;
     }
     if state != RunState::Successful {
@@ -198,7 +220,12 @@ pub(crate) async fn run_tasks(cx: &mut Ctx, batch: &[usize], dry_run_requested: 
         for (&i, r) in group.iter().zip(results) {
             match r {
                 EffectResult::Failed { message } => {
-                    cx.set_result(i, Some(ResultCode::SyncFailed), Some(OperationState::Failed), message);
+                    cx.set_result(
+                        i,
+                        Some(ResultCode::SyncFailed),
+                        Some(OperationState::Failed),
+                        message,
+                    );
                     state = state.combine(RunState::Failed);
                 }
                 EffectResult::Ok { message } => {
@@ -213,7 +240,12 @@ pub(crate) async fn run_tasks(cx: &mut Ctx, batch: &[usize], dry_run_requested: 
                 }
                 other => {
                     let message = format!("unexpected answer to an apply: {other:?}");
-                    cx.set_result(i, Some(ResultCode::SyncFailed), Some(OperationState::Failed), message);
+                    cx.set_result(
+                        i,
+                        Some(ResultCode::SyncFailed),
+                        Some(OperationState::Failed),
+                        message,
+                    );
                     state = state.combine(RunState::Failed);
                 }
             }
@@ -228,8 +260,13 @@ fn apply_effect(cx: &Ctx, i: usize, dry: bool) -> Effect {
     let settings = &cx.input.settings;
     let target = t.target.clone().unwrap_or_default();
     let on_target = |opt: &str| classify::has_sync_option(&target, opt);
-    let on_live = |opt: &str| t.live.as_ref().is_some_and(|l| classify::has_sync_option(l, opt));
-    let replace = settings.has_option("Replace=true") || on_target("Replace=true") || on_live("Replace=true");
+    let on_live = |opt: &str| {
+        t.live
+            .as_ref()
+            .is_some_and(|l| classify::has_sync_option(l, opt))
+    };
+    let replace =
+        settings.has_option("Replace=true") || on_target("Replace=true") || on_live("Replace=true");
     let force = settings.force || on_target("Force=true") || on_live("Force=true");
     let server_side = !dry
         && !on_target("ServerSideApply=false")

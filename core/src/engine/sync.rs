@@ -39,7 +39,10 @@ async fn sync(cx: &mut Ctx) {
                 && t.target.is_some()
         });
         if let Some(i) = ns_task {
-            cx.note("S-2", format!("the destination namespace {dest} is created before the dry-run"));
+            cx.note(
+                "S-2",
+                format!("the destination namespace {dest} is created before the dry-run"),
+            );
             if run_tasks(cx, &[i], false).await == RunState::Failed {
                 let failed = sync_failed(cx, [i]);
                 fail_path(cx, &[], &failed, message::NAMESPACE_FAILED).await;
@@ -49,10 +52,19 @@ async fn sync(cx: &mut Ctx) {
         let dry_set: Vec<usize> = (0..n)
             .filter(|&i| Some(i) != ns_task && !cx.unmodified(i))
             .collect();
-        cx.note("S-2", format!("dry-run of all {} tasks, every phase included", dry_set.len()));
+        cx.note(
+            "S-2",
+            format!(
+                "dry-run of all {} tasks, every phase included",
+                dry_set.len()
+            ),
+        );
         if run_tasks(cx, &dry_set, true).await == RunState::Failed {
             cx.set_phase(OperationPhase::Failed, message::DRY_RUN_FAILED);
-            cx.note("S-2", "the dry-run failed: nothing is applied, no SyncFail hook runs");
+            cx.note(
+                "S-2",
+                "the dry-run failed: nothing is applied, no SyncFail hook runs",
+            );
             return;
         }
     }
@@ -65,13 +77,19 @@ async fn sync(cx: &mut Ctx) {
         let h = cx.health(i);
         if cx.tasks[i].hook {
             let previous = cx.result(i).map(|r| r.message.clone()).unwrap_or_default();
-            let (state, msg) = health::hook_phase(h.as_ref(), &cx.tasks[i].key.name, &previous);
+            let (state, msg) = health::hook_phase_of(&h, &cx.tasks[i].key.name, &previous);
             if state != OperationState::Running {
-                cx.note("HL-20", format!("hook {} {}", short(&cx.tasks[i].key), state_word(state)));
+                cx.note(
+                    "HL-20",
+                    format!("hook {} {}", short(&cx.tasks[i].key), state_word(state)),
+                );
             }
             cx.set_state(i, state, msg);
-        } else if let Some((state, msg)) = health::resource_phase(h.as_ref()) {
-            cx.note("S-3", format!("{} {}", short(&cx.tasks[i].key), state_word(state)));
+        } else if let Some((state, msg)) = health::resource_phase_of(&h) {
+            cx.note(
+                "S-3",
+                format!("{} {}", short(&cx.tasks[i].key), state_word(state)),
+            );
             cx.set_state(i, state, msg.unwrap_or_default());
         }
     }
@@ -82,7 +100,11 @@ async fn sync(cx: &mut Ctx) {
         .collect();
     if !running.is_empty() {
         // [C] PR #26286: a running task whose object is not visible is fetched directly.
-        let missing: Vec<usize> = running.iter().copied().filter(|&i| cx.live(i).is_none()).collect();
+        let missing: Vec<usize> = running
+            .iter()
+            .copied()
+            .filter(|&i| cx.live(i).is_none())
+            .collect();
         let effects = missing
             .iter()
             .map(|&i| Effect::Get {
@@ -95,12 +117,25 @@ async fn sync(cx: &mut Ctx) {
             let k = &cx.tasks[i].key;
             match r {
                 EffectResult::NotFound => {
-                    let msg = format!("Resource {}/{}/{} is missing, it might have been deleted", k.group, k.kind, k.name);
-                    cx.set_result(i, Some(ResultCode::SyncFailed), Some(OperationState::Error), msg);
+                    let msg = format!(
+                        "Resource {}/{}/{} is missing, it might have been deleted",
+                        k.group, k.kind, k.name
+                    );
+                    cx.set_result(
+                        i,
+                        Some(ResultCode::SyncFailed),
+                        Some(OperationState::Error),
+                        msg,
+                    );
                 }
                 EffectResult::Failed { message } => {
                     let status = cx.status(i);
-                    cx.set_result(i, status, Some(OperationState::Error), format!("Failed to get live resource {message}"));
+                    cx.set_result(
+                        i,
+                        status,
+                        Some(OperationState::Error),
+                        format!("Failed to get live resource {message}"),
+                    );
                 }
                 _ => {}
             }
@@ -113,7 +148,9 @@ async fn sync(cx: &mut Ctx) {
     let terminating: Vec<usize> = (0..n)
         .filter(|&i| {
             cx.status(i) == Some(ResultCode::Pruned)
-                && cx.live(i).is_some_and(|l| object::deletion_timestamp(l).is_some())
+                && cx
+                    .live(i)
+                    .is_some_and(|l| object::deletion_timestamp(l).is_some())
         })
         .collect();
     if !terminating.is_empty() {
@@ -137,7 +174,11 @@ async fn sync(cx: &mut Ctx) {
         let results = cx.io.perform(effects).await;
         for (&i, r) in done.iter().zip(results) {
             if let EffectResult::Failed { message } = r {
-                cx.set_state(i, OperationState::Error, format!("Failed to remove hook finalizer: {message}"));
+                cx.set_state(
+                    i,
+                    OperationState::Error,
+                    format!("Failed to remove hook finalizer: {message}"),
+                );
             }
         }
     }
@@ -145,7 +186,9 @@ async fn sync(cx: &mut Ctx) {
     // S-8: deletion candidates, judged on the operation, not on each hook's own result.
     let candidates = |cx: &Ctx, p: DeletePolicy| -> Vec<usize> {
         (0..n)
-            .filter(|&i| cx.tasks[i].hook && cx.live(i).is_some() && !cx.running(i) && cx.has_policy(i, p))
+            .filter(|&i| {
+                cx.tasks[i].hook && cx.live(i).is_some() && !cx.running(i) && cx.has_policy(i, p)
+            })
             .collect()
     };
     let on_success = candidates(cx, DeletePolicy::HookSucceeded);
@@ -158,7 +201,13 @@ async fn sync(cx: &mut Ctx) {
         .copied()
         .find(|&i| cx.completed(i) && cx.state(i) != Some(OperationState::Succeeded));
     if let Some(i) = failed_task {
-        cx.note("S-9", format!("{} did not succeed: the operation fails", short(&cx.tasks[i].key)));
+        cx.note(
+            "S-9",
+            format!(
+                "{} did not succeed: the operation fails",
+                short(&cx.tasks[i].key)
+            ),
+        );
         delete_hooks(cx, &on_failure, DeleteReason::HookFailed).await;
         let failed = sync_failed(cx, others.iter().copied());
         fail_path(cx, &sync_fail, &failed, message::COMPLETED_UNSUCCESSFULLY).await;
@@ -188,7 +237,11 @@ async fn sync(cx: &mut Ctx) {
     cx.set_phase(OperationPhase::Running, message::RUNNING);
     cx.note(
         "S-11",
-        format!("step {phase} wave {wave}: {} task(s){}", current.len(), if final_wave { ", the final step" } else { "" }),
+        format!(
+            "step {phase} wave {wave}: {} task(s){}",
+            current.len(),
+            if final_wave { ", the final step" } else { "" }
+        ),
     );
 
     // S-12
@@ -231,7 +284,8 @@ async fn sync(cx: &mut Ctx) {
         }
         RunState::Failed => {
             let failed = sync_failed(cx, current.iter().copied());
-            let mut still_running: Vec<usize> = current.iter().copied().filter(|&i| cx.running(i)).collect();
+            let mut still_running: Vec<usize> =
+                current.iter().copied().filter(|&i| cx.running(i)).collect();
             if !still_running.is_empty() {
                 // [C]: wait for what did apply before failing (no finalizer left behind, F-6).
                 if !sync_fail.is_empty() {
@@ -241,7 +295,10 @@ async fn sync(cx: &mut Ctx) {
                     }
                 }
                 set_running_phase(cx, &still_running, false);
-                cx.note("S-14", "an apply failed: waiting for the tasks that did apply before failing");
+                cx.note(
+                    "S-14",
+                    "an apply failed: waiting for the tasks that did apply before failing",
+                );
             } else {
                 cx.note("S-14", "an apply failed: the operation fails");
                 if fail_path(cx, &sync_fail, &failed, message::APPLY_FAILED).await {
@@ -270,17 +327,19 @@ fn validate(cx: &mut Ctx) -> bool {
         .iter()
         .filter_map(|m| crd_defines(&m.object))
         .collect();
-    let app_skip = cx.input.settings.has_option("SkipDryRunOnMissingResource=true");
+    let app_skip = cx
+        .input
+        .settings
+        .has_option("SkipDryRunOnMissingResource=true");
     let mut valid = true;
     for i in 0..cx.tasks.len() {
         let gk = cx.tasks[i].key.group_kind();
         if cx.input.live.discovery.serves(&gk) {
             continue;
         }
-        let own_skip = cx.tasks[i]
-            .target
-            .as_ref()
-            .is_some_and(|t| crate::classify::has_sync_option(t, "SkipDryRunOnMissingResource=true"));
+        let own_skip = cx.tasks[i].target.as_ref().is_some_and(|t| {
+            crate::classify::has_sync_option(t, "SkipDryRunOnMissingResource=true")
+        });
         if app_skip || own_skip || crds.contains(&gk) {
             cx.skip_dry_run[i] = true;
             continue;
@@ -304,8 +363,14 @@ fn validate(cx: &mut Ctx) -> bool {
             .collect();
         msgs.sort();
         msgs.dedup();
-        cx.set_phase(OperationPhase::Failed, format!("{}: {}", message::NOT_VALID, msgs.join("; ")));
-        cx.note("T-5", "a task's kind is not served and no CRD for it is in this sync");
+        cx.set_phase(
+            OperationPhase::Failed,
+            format!("{}: {}", message::NOT_VALID, msgs.join("; ")),
+        );
+        cx.note(
+            "T-5",
+            "a task's kind is not served and no CRD for it is in this sync",
+        );
     }
     valid
 }
@@ -316,7 +381,11 @@ async fn delete_hooks(cx: &mut Ctx, hooks: &[usize], reason: DeleteReason) {
     if hooks.is_empty() || cx.input.settings.dry_run {
         return;
     }
-    let rule = if reason == DeleteReason::HookSucceeded { "D-4" } else { "D-5" };
+    let rule = if reason == DeleteReason::HookSucceeded {
+        "D-4"
+    } else {
+        "D-5"
+    };
     let effects = hooks
         .iter()
         .map(|&i| Effect::Delete {
@@ -330,14 +399,27 @@ async fn delete_hooks(cx: &mut Ctx, hooks: &[usize], reason: DeleteReason) {
     for (&i, r) in hooks.iter().zip(results) {
         if let EffectResult::Failed { message } = r {
             let status = cx.status(i);
-            cx.set_result(i, status, Some(OperationState::Error), format!("failed to delete resource: {message}"));
+            cx.set_result(
+                i,
+                status,
+                Some(OperationState::Error),
+                format!("failed to delete resource: {message}"),
+            );
         }
     }
-    cx.note(rule, format!("{} hook(s) deleted by their {reason:?} policy", hooks.len()));
+    cx.note(
+        rule,
+        format!("{} hook(s) deleted by their {reason:?} policy", hooks.len()),
+    );
 }
 
 /// S-15 [C] `executeSyncFailPhase`. Returns whether the fail path completed (phase Failed).
-pub(crate) async fn fail_path(cx: &mut Ctx, sync_fail: &[usize], failed: &[usize], base: &str) -> bool {
+pub(crate) async fn fail_path(
+    cx: &mut Ctx,
+    sync_fail: &[usize],
+    failed: &[usize],
+    base: &str,
+) -> bool {
     let error_message = format!("{base}{}", reason_suffix(cx, failed));
     if sync_fail.is_empty() {
         cx.set_phase(OperationPhase::Failed, error_message);
@@ -347,7 +429,11 @@ pub(crate) async fn fail_path(cx: &mut Ctx, sync_fail: &[usize], failed: &[usize
         let hooks_failed = sync_failed(cx, sync_fail.iter().copied());
         let mut msg = error_message;
         if !hooks_failed.is_empty() {
-            msg = format!("{msg}\n{}{}", message::SYNC_FAIL_HOOKS_FAILED, reason_suffix(cx, &hooks_failed));
+            msg = format!(
+                "{msg}\n{}{}",
+                message::SYNC_FAIL_HOOKS_FAILED,
+                reason_suffix(cx, &hooks_failed)
+            );
         }
         cx.set_phase(OperationPhase::Failed, msg);
         return true;
@@ -357,7 +443,13 @@ pub(crate) async fn fail_path(cx: &mut Ctx, sync_fail: &[usize], failed: &[usize
         .copied()
         .filter(|&i| !cx.completed(i) && !cx.running(i))
         .collect();
-    cx.note("S-15", format!("the sync is failing: {} SyncFail hook(s) launched together", launch.len()));
+    cx.note(
+        "S-15",
+        format!(
+            "the sync is failing: {} SyncFail hook(s) launched together",
+            launch.len()
+        ),
+    );
     run_tasks(cx, &launch, false).await;
     set_running_phase(cx, &launch, false);
     false

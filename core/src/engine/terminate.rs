@@ -21,7 +21,11 @@ pub(crate) async fn terminate(cx: &mut Ctx) {
     let results = cx.io.perform(effects).await;
     for (&i, r) in done.iter().zip(results) {
         if let EffectResult::Failed { message } = r {
-            cx.set_state(i, OperationState::Error, format!("Failed to remove hook finalizer: {message}"));
+            cx.set_state(
+                i,
+                OperationState::Error,
+                format!("Failed to remove hook finalizer: {message}"),
+            );
         }
     }
 
@@ -39,26 +43,37 @@ pub(crate) async fn terminate(cx: &mut Ctx) {
                         continue;
                     }
                     EffectResult::Failed { message } | EffectResult::Ok { message } => {
-                        cx.set_state(i, OperationState::Error, format!("Failed to get live resource: {message}"));
+                        cx.set_state(
+                            i,
+                            OperationState::Error,
+                            format!("Failed to get live resource: {message}"),
+                        );
                         ok = false;
                         continue;
                     }
                 }
             }
         };
-        let h = health::assess(&live, &cx.input.rules);
+        let h = health::evaluate(&live, &cx.input.rules);
         let previous = cx.result(i).map(|r| r.message.clone()).unwrap_or_default();
-        let (state, msg) = health::hook_phase(h.as_ref(), &cx.tasks[i].key.name, &previous);
+        let (state, msg) = health::hook_phase_of(&h, &cx.tasks[i].key.name, &previous);
         if object::has_finalizer(&live, keys::HOOK_FINALIZER) {
             let effect = finalizer_effect(cx, i);
             if let EffectResult::Failed { message } = cx.io.perform_one(effect).await {
-                cx.set_state(i, OperationState::Error, format!("Failed to remove hook finalizer: {message}"));
+                cx.set_state(
+                    i,
+                    OperationState::Error,
+                    format!("Failed to remove hook finalizer: {message}"),
+                );
                 ok = false;
                 continue;
             }
         }
         let still_running = state == OperationState::Running;
-        if still_running || state == OperationState::Error || cx.has_policy(i, DeletePolicy::HookFailed) {
+        if still_running
+            || state == OperationState::Error
+            || cx.has_policy(i, DeletePolicy::HookFailed)
+        {
             let effect = Effect::Delete {
                 key: cx.tasks[i].key.clone(),
                 propagation: cx.propagation(),
@@ -66,7 +81,11 @@ pub(crate) async fn terminate(cx: &mut Ctx) {
                 rule: "X-3",
             };
             if let EffectResult::Failed { message } = cx.io.perform_one(effect).await {
-                cx.set_state(i, OperationState::Failed, format!("Failed to delete: {message}"));
+                cx.set_state(
+                    i,
+                    OperationState::Failed,
+                    format!("Failed to delete: {message}"),
+                );
                 ok = false;
                 continue;
             }
@@ -82,7 +101,10 @@ pub(crate) async fn terminate(cx: &mut Ctx) {
     } else {
         cx.set_phase(OperationPhase::Error, message::TERMINATION_ERRORS);
     }
-    cx.note("X-2", "terminated: running hooks deleted, hook finalizers removed, no SyncFail hook runs");
+    cx.note(
+        "X-2",
+        "terminated: running hooks deleted, hook finalizers removed, no SyncFail hook runs",
+    );
 }
 
 fn finalizer_effect(cx: &Ctx, i: usize) -> Effect {

@@ -195,7 +195,10 @@ pub enum Effect {
     },
     /// A direct GET, bypassing the watch cache (S-4 [C], X-3).
     #[serde(rename_all = "camelCase")]
-    Get { key: ResourceKey, rule: &'static str },
+    Get {
+        key: ResourceKey,
+        rule: &'static str,
+    },
 }
 
 impl Effect {
@@ -214,12 +217,18 @@ impl Effect {
 #[serde(rename_all = "camelCase", tag = "type")]
 pub enum EffectResult {
     /// Success; for an apply, kubectl's output (e.g. `job.batch/x created`).
-    Ok { message: String },
+    Ok {
+        message: String,
+    },
     /// A `Get` that found the object.
-    Fetched { object: Value },
+    Fetched {
+        object: Value,
+    },
     NotFound,
     /// The API server or the driver refused; `message` is the server's text.
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
 }
 
 /// The wave callback's arguments (S-13): Argo CD sleeps after a non-final step (C-2).

@@ -1,3 +1,6 @@
 //! One module per subcommand; each exposes `run(&Args, Painter) -> Result<ExitCode, CliError>`.
 
+pub mod health;
 pub mod plan;
+pub mod simulate;
+pub mod test;

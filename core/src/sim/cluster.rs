@@ -1,0 +1,682 @@
+//! The simulated cluster: an API server that answers the engine's effects, and controllers
+//! that move status along health timelines on a virtual clock (scenario-format.md,
+//! "Defaults of the simulated cluster").
+
+use super::behaviour::{Behaviours, HealthStep};
+use crate::engine::{ApplyMethod, Discovery, Effect, EffectResult};
+use crate::health::{self, HealthRules, HealthStatus};
+use crate::model::{GroupKind, ResourceKey};
+use crate::object::{self, keys};
+use crate::plan::{LiveSet, crd_defines};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A finalizer the simulator puts on objects whose deletion a rule makes hang.
+pub const STUCK_FINALIZER: &str = "hookline.dev/stuck-deletion";
+
+/// Kinds that are cluster-scoped in every Kubernetes version (for key normalisation).
+const CLUSTER_SCOPED: [(&str, &str); 16] = [
+    ("", "Namespace"),
+    ("", "Node"),
+    ("", "PersistentVolume"),
+    ("apiextensions.k8s.io", "CustomResourceDefinition"),
+    ("rbac.authorization.k8s.io", "ClusterRole"),
+    ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+    ("storage.k8s.io", "StorageClass"),
+    ("storage.k8s.io", "CSIDriver"),
+    ("scheduling.k8s.io", "PriorityClass"),
+    ("networking.k8s.io", "IngressClass"),
+    ("apiregistration.k8s.io", "APIService"),
+    (
+        "admissionregistration.k8s.io",
+        "ValidatingWebhookConfiguration",
+    ),
+    (
+        "admissionregistration.k8s.io",
+        "MutatingWebhookConfiguration",
+    ),
+    ("node.k8s.io", "RuntimeClass"),
+    ("policy", "PodSecurityPolicy"),
+    ("argoproj.io", "ClusterWorkflowTemplate"),
+];
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SimObject {
+    pub object: Value,
+    /// Carries the app's tracking metadata: part of the app's live set (prunable, leftovers).
+    pub tracked: bool,
+    #[serde(skip)]
+    timeline: Vec<HealthStep>,
+    #[serde(skip)]
+    timeline_start: u64,
+    /// Index of the timeline entry last written into `status`.
+    #[serde(skip)]
+    applied_step: Option<usize>,
+}
+
+/// Something that happened inside the cluster (not requested by the engine).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "type")]
+pub enum ClusterEvent {
+    #[serde(rename_all = "camelCase")]
+    Health {
+        key: ResourceKey,
+        status: HealthStatus,
+        message: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    Gone { key: ResourceKey },
+    #[serde(rename_all = "camelCase")]
+    KindServed { kind: GroupKind },
+    #[serde(rename_all = "camelCase")]
+    Note { text: String },
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Cluster {
+    objects: BTreeMap<ResourceKey, SimObject>,
+    unknown_kinds: BTreeSet<GroupKind>,
+    /// Kinds made served by a CRD applied for real.
+    crd_kinds: BTreeMap<GroupKind, bool>,
+    pub behaviours: Behaviours,
+    pub rules: HealthRules,
+    now: u64,
+    next_uid: u64,
+    /// Bumped on every change of cluster state (watch events would fire).
+    changes: u64,
+}
+
+impl Cluster {
+    pub fn new(
+        unknown_kinds: BTreeSet<GroupKind>,
+        behaviours: Behaviours,
+        rules: HealthRules,
+    ) -> Self {
+        let mut c = Cluster {
+            unknown_kinds,
+            behaviours,
+            rules,
+            ..Cluster::default()
+        };
+        for ns in ["default", "kube-system", "kube-public"] {
+            c.insert_raw(
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+                false,
+            );
+        }
+        c
+    }
+
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// A counter that moves whenever anything in the cluster changed.
+    pub fn changes(&self) -> u64 {
+        self.changes
+    }
+
+    /// Adds an object that exists before the first operation (scenario `cluster:`), tracked.
+    /// It keeps its `status`; a namespaced object without a namespace goes to `default_ns`.
+    pub fn seed(&mut self, mut obj: Value, default_ns: &str) {
+        if object::namespace(&obj).is_empty() && !self.is_cluster_scoped(&object::group_kind(&obj))
+        {
+            object::set_namespace(&mut obj, default_ns);
+        }
+        if let Some(gk) = crd_defines(&obj) {
+            self.crd_kinds.insert(gk, is_cluster_crd(&obj));
+        }
+        self.insert_raw(obj, true);
+    }
+
+    fn insert_raw(&mut self, mut obj: Value, tracked: bool) {
+        self.next_uid += 1;
+        let meta = object::metadata_mut(&mut obj);
+        meta.entry("uid")
+            .or_insert_with(|| json!(format!("uid-{}", self.next_uid)));
+        let key = self.normalise(&object::key(&obj));
+        self.objects.insert(
+            key,
+            SimObject {
+                object: obj,
+                tracked,
+                timeline: Vec::new(),
+                timeline_start: 0,
+                applied_step: None,
+            },
+        );
+    }
+
+    pub fn objects(&self) -> impl Iterator<Item = (&ResourceKey, &SimObject)> {
+        self.objects.iter()
+    }
+
+    pub fn get(&self, key: &ResourceKey) -> Option<&SimObject> {
+        self.objects.get(&self.normalise(key))
+    }
+
+    pub fn discovery(&self) -> Discovery {
+        let unserved = self
+            .unknown_kinds
+            .iter()
+            .filter(|gk| !self.crd_kinds.contains_key(*gk))
+            .cloned()
+            .collect();
+        Discovery { unserved }
+    }
+
+    /// The app's live view: tracked objects, plus every namespace name (O-8 lookups).
+    pub fn live_set(&self) -> LiveSet {
+        LiveSet {
+            objects: self
+                .objects
+                .iter()
+                .filter(|(_, o)| o.tracked)
+                .map(|(k, o)| (k.clone(), o.object.clone()))
+                .collect(),
+            namespaces: Some(
+                self.objects
+                    .keys()
+                    .filter(|k| k.group.is_empty() && k.kind == "Namespace")
+                    .map(|k| k.name.clone())
+                    .collect(),
+            ),
+        }
+    }
+
+    fn is_cluster_scoped(&self, gk: &GroupKind) -> bool {
+        CLUSTER_SCOPED
+            .iter()
+            .any(|(g, k)| *g == gk.group && *k == gk.kind)
+            || self.crd_kinds.get(gk).copied().unwrap_or(false)
+    }
+
+    /// Task keys carry the destination namespace even for cluster-scoped kinds (T-4);
+    /// the cluster stores those without one.
+    fn normalise(&self, key: &ResourceKey) -> ResourceKey {
+        if self.is_cluster_scoped(&key.group_kind()) && !key.namespace.is_empty() {
+            ResourceKey::new(&key.group, &key.kind, "", &key.name)
+        } else {
+            key.clone()
+        }
+    }
+
+    fn serves(&self, gk: &GroupKind) -> bool {
+        !self.unknown_kinds.contains(gk) || self.crd_kinds.contains_key(gk)
+    }
+
+    // --- the API server ------------------------------------------------------------------
+
+    /// Performs one effect at the current virtual time.
+    pub fn perform(&mut self, effect: &Effect, events: &mut Vec<ClusterEvent>) -> EffectResult {
+        match effect {
+            Effect::Apply {
+                key,
+                object,
+                dry_run,
+                method,
+                server_side,
+                force,
+                tracked,
+                ..
+            } => self.apply(
+                key,
+                object,
+                *dry_run,
+                *method,
+                *server_side,
+                *force,
+                *tracked,
+                events,
+            ),
+            Effect::Delete { key, .. } => self.delete(key, events),
+            Effect::RemoveFinalizer { key, finalizer, .. } => {
+                let nk = self.normalise(key);
+                match self.objects.get_mut(&nk) {
+                    None => EffectResult::NotFound,
+                    Some(o) => {
+                        if object::remove_finalizer(&mut o.object, finalizer) {
+                            self.changes += 1;
+                        }
+                        self.collect_if_done(&nk, events);
+                        EffectResult::Ok {
+                            message: String::new(),
+                        }
+                    }
+                }
+            }
+            Effect::Get { key, .. } => match self.get(key) {
+                Some(o) => EffectResult::Fetched {
+                    object: o.object.clone(),
+                },
+                None => EffectResult::NotFound,
+            },
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn apply(
+        &mut self,
+        key: &ResourceKey,
+        target: &Value,
+        dry_run: bool,
+        method: ApplyMethod,
+        server_side: bool,
+        force: bool,
+        tracked: bool,
+        events: &mut Vec<ClusterEvent>,
+    ) -> EffectResult {
+        let gk = key.group_kind();
+        if !self.serves(&gk) {
+            return EffectResult::Failed {
+                message: format!(
+                    "the server could not find the requested resource (kind {gk} is not served)"
+                ),
+            };
+        }
+        let rules = self.behaviours.resolve(key);
+        let nk = self.normalise(key);
+        let resource = resource_name(key);
+        if dry_run {
+            if let Some(msg) = rules.dry_run_fails {
+                return EffectResult::Failed { message: msg };
+            }
+            let verb = if self.objects.contains_key(&nk) {
+                "configured"
+            } else {
+                "created"
+            };
+            return EffectResult::Ok {
+                message: format!("{resource}/{} {verb} (dry run)", key.name),
+            };
+        }
+        if let Some(msg) = rules.apply_fails {
+            return EffectResult::Failed { message: msg };
+        }
+        let mut target = target.clone();
+        if self.is_cluster_scoped(&gk)
+            && let Some(meta) = target.get_mut("metadata").and_then(Value::as_object_mut)
+        {
+            meta.remove("namespace");
+        }
+        let existing = self.objects.get(&nk).cloned();
+        let recreate = matches!(method, ApplyMethod::Replace) && force;
+        let verb;
+        match existing {
+            Some(old) if !recreate => {
+                if let Some(msg) = immutable_violation(key, &old.object, &target) {
+                    if !force {
+                        return EffectResult::Failed { message: msg };
+                    }
+                    // `kubectl apply --force` deletes and re-creates on such errors (D-7.3).
+                    self.objects.remove(&nk);
+                    self.create(&nk, target, tracked, events);
+                    verb = "replaced";
+                } else {
+                    let spec_changed = spec_of(&old.object) != spec_of(&target);
+                    let content_changed =
+                        spec_changed || content_of(&old.object) != content_of(&target);
+                    let mut merged = target;
+                    keep_server_fields(&mut merged, &old.object);
+                    if merged != old.object {
+                        self.changes += 1;
+                    }
+                    if let Some(o) = self.objects.get_mut(&nk) {
+                        o.object = merged;
+                        o.tracked = o.tracked || tracked;
+                    }
+                    if spec_changed {
+                        bump_generation(self.objects.get_mut(&nk));
+                        self.start_timeline(&nk, events);
+                    }
+                    verb = match method {
+                        ApplyMethod::Replace => "replaced",
+                        ApplyMethod::Update => "updated",
+                        _ if server_side => "serverside-applied",
+                        _ if content_changed => "configured",
+                        _ => "unchanged",
+                    };
+                }
+            }
+            Some(_) => {
+                self.objects.remove(&nk);
+                self.create(&nk, target, tracked, events);
+                verb = "replaced";
+            }
+            None => {
+                self.create(&nk, target, tracked, events);
+                verb = if server_side {
+                    "serverside-applied"
+                } else {
+                    "created"
+                };
+            }
+        }
+        if let Some(gk) = self.objects.get(&nk).and_then(|o| crd_defines(&o.object)) {
+            let cluster = self
+                .objects
+                .get(&nk)
+                .is_some_and(|o| is_cluster_crd(&o.object));
+            if self.crd_kinds.insert(gk.clone(), cluster).is_none()
+                && self.unknown_kinds.contains(&gk)
+            {
+                events.push(ClusterEvent::KindServed { kind: gk });
+            }
+        }
+        let message = if method == ApplyMethod::Update {
+            format!("{}/{} updated", key.kind, key.name)
+        } else {
+            format!("{resource}/{} {verb}", key.name)
+        };
+        EffectResult::Ok { message }
+    }
+
+    fn create(
+        &mut self,
+        nk: &ResourceKey,
+        mut target: Value,
+        tracked: bool,
+        events: &mut Vec<ClusterEvent>,
+    ) {
+        self.changes += 1;
+        if let Some(map) = target.as_object_mut() {
+            map.remove("status");
+        }
+        self.next_uid += 1;
+        let meta = object::metadata_mut(&mut target);
+        meta.insert("uid".into(), json!(format!("uid-{}", self.next_uid)));
+        meta.insert("generation".into(), json!(1));
+        meta.insert(
+            "creationTimestamp".into(),
+            json!(format!("+{}ms", self.now)),
+        );
+        self.objects.insert(
+            nk.clone(),
+            SimObject {
+                object: target,
+                tracked,
+                timeline: Vec::new(),
+                timeline_start: self.now,
+                applied_step: None,
+            },
+        );
+        self.start_timeline(nk, events);
+    }
+
+    /// (Re)starts an object's health timeline from the rules in force now.
+    fn start_timeline(&mut self, nk: &ResourceKey, events: &mut Vec<ClusterEvent>) {
+        let resolved = self.behaviours.resolve(nk);
+        let now = self.now;
+        let Some(o) = self.objects.get_mut(nk) else {
+            return;
+        };
+        let has_check =
+            health::assess(&o.object, &self.rules).is_some() || default_timeline_applies(&o.object);
+        let timeline = match resolved.timeline {
+            Some(t) => t,
+            None if has_check && default_timeline_applies(&o.object) => vec![
+                HealthStep {
+                    status: HealthStatus::Progressing,
+                    duration: Some(crate::duration::Duration::from_secs(1)),
+                    message: None,
+                },
+                HealthStep {
+                    status: HealthStatus::Healthy,
+                    duration: None,
+                    message: None,
+                },
+            ],
+            None => Vec::new(),
+        };
+        o.timeline = timeline;
+        o.timeline_start = now;
+        o.applied_step = None;
+        self.advance_object(nk, events);
+    }
+
+    fn delete(&mut self, key: &ResourceKey, events: &mut Vec<ClusterEvent>) -> EffectResult {
+        let nk = self.normalise(key);
+        let hangs = self.behaviours.resolve(key).delete_hangs;
+        let now = self.now;
+        let Some(o) = self.objects.get_mut(&nk) else {
+            return EffectResult::NotFound;
+        };
+        let before = o.object.clone();
+        if object::deletion_timestamp(&o.object).is_none() {
+            object::metadata_mut(&mut o.object)
+                .insert("deletionTimestamp".into(), json!(format!("+{now}ms")));
+        }
+        if hangs {
+            object::add_finalizer(&mut o.object, STUCK_FINALIZER);
+        }
+        if o.object != before {
+            self.changes += 1;
+        }
+        self.collect_if_done(&nk, events);
+        EffectResult::Ok {
+            message: String::new(),
+        }
+    }
+
+    /// An object marked for deletion goes once its last finalizer is removed.
+    fn collect_if_done(&mut self, nk: &ResourceKey, events: &mut Vec<ClusterEvent>) {
+        let done = self.objects.get(nk).is_some_and(|o| {
+            object::deletion_timestamp(&o.object).is_some()
+                && object::finalizers(&o.object).is_empty()
+        });
+        if done {
+            self.changes += 1;
+            self.objects.remove(nk);
+            events.push(ClusterEvent::Gone { key: nk.clone() });
+        }
+    }
+
+    // --- the controllers -------------------------------------------------------------------
+
+    /// Moves the clock to `t` and every object to its timeline entry at `t`.
+    pub fn advance_to(&mut self, t: u64, events: &mut Vec<ClusterEvent>) {
+        self.now = self.now.max(t);
+        let keys: Vec<ResourceKey> = self.objects.keys().cloned().collect();
+        for k in keys {
+            self.advance_object(&k, events);
+        }
+    }
+
+    fn advance_object(&mut self, nk: &ResourceKey, events: &mut Vec<ClusterEvent>) {
+        let now = self.now;
+        let rules = &self.rules;
+        let Some(o) = self.objects.get_mut(nk) else {
+            return;
+        };
+        let Some(step) = current_step(&o.timeline, now.saturating_sub(o.timeline_start)) else {
+            return;
+        };
+        if o.applied_step == Some(step) {
+            return;
+        }
+        o.applied_step = Some(step);
+        let entry = &o.timeline[step];
+        let message = entry.message.clone().unwrap_or_default();
+        match health::synth::write_status_with_rules(&mut o.object, entry.status, &message, rules) {
+            Ok(()) => {
+                self.changes += 1;
+                let h = health::assess(&o.object, rules);
+                let (status, message) = match h {
+                    Some(h) => (h.status, h.message),
+                    None => (entry.status, message),
+                };
+                events.push(ClusterEvent::Health {
+                    key: nk.clone(),
+                    status,
+                    message,
+                });
+            }
+            Err(e) => events.push(ClusterEvent::Note {
+                text: format!(
+                    "{nk}: cannot show {:?} ({e}); its status is left as it was",
+                    entry.status
+                ),
+            }),
+        }
+    }
+
+    /// When the next timeline entry of any object starts, if any.
+    pub fn next_event_at(&self) -> Option<u64> {
+        self.objects
+            .values()
+            .filter_map(|o| {
+                let elapsed = self.now.saturating_sub(o.timeline_start);
+                let mut start = 0u64;
+                for step in &o.timeline {
+                    let d = step.duration?.millis();
+                    start = start.saturating_add(d);
+                    if start > elapsed {
+                        return Some(o.timeline_start.saturating_add(start));
+                    }
+                }
+                None
+            })
+            .min()
+    }
+}
+
+fn current_step(timeline: &[HealthStep], elapsed: u64) -> Option<usize> {
+    if timeline.is_empty() {
+        return None;
+    }
+    let mut start = 0u64;
+    for (i, step) in timeline.iter().enumerate() {
+        match step.duration {
+            Some(d) => {
+                start = start.saturating_add(d.millis());
+                if elapsed < start {
+                    return Some(i);
+                }
+            }
+            None => return Some(i),
+        }
+    }
+    Some(timeline.len() - 1)
+}
+
+/// Kinds whose default timeline is "Progressing for 1s, then Healthy": every built-in
+/// check except a non-LoadBalancer Service, which is Healthy at once.
+fn default_timeline_applies(obj: &Value) -> bool {
+    let (group, kind) = (object::group(obj), object::kind(obj));
+    match (group, kind) {
+        ("", "Service") => object::str_at(obj, &["spec", "type"]) == Some("LoadBalancer"),
+        ("apps", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet")
+        | ("batch", "Job")
+        | ("", "Pod" | "PersistentVolumeClaim")
+        | ("extensions" | "networking.k8s.io", "Ingress")
+        | ("autoscaling", "HorizontalPodAutoscaler")
+        | ("apiregistration.k8s.io", "APIService")
+        | ("argoproj.io", "Workflow") => true,
+        _ => false,
+    }
+}
+
+fn is_cluster_crd(obj: &Value) -> bool {
+    object::str_at(obj, &["spec", "scope"]) == Some("Cluster")
+}
+
+/// kubectl's resource name: `job.batch`, `pod`, `deployment.apps`.
+fn resource_name(key: &ResourceKey) -> String {
+    let kind = key.kind.to_lowercase();
+    if key.group.is_empty() {
+        kind
+    } else {
+        format!("{kind}.{}", key.group)
+    }
+}
+
+fn spec_of(obj: &Value) -> Option<&Value> {
+    obj.get("spec")
+}
+
+/// Everything a user sets: all but status and server-owned metadata.
+fn content_of(obj: &Value) -> Value {
+    let mut v = obj.clone();
+    if let Some(map) = v.as_object_mut() {
+        map.remove("status");
+        if let Some(meta) = map.get_mut("metadata").and_then(Value::as_object_mut) {
+            for f in [
+                "uid",
+                "generation",
+                "creationTimestamp",
+                "resourceVersion",
+                "deletionTimestamp",
+                "finalizers",
+            ] {
+                meta.remove(f);
+            }
+        }
+    }
+    v
+}
+
+/// Job `spec.template` and Pod `spec` cannot change (spec D-7.2).
+fn immutable_violation(key: &ResourceKey, old: &Value, new: &Value) -> Option<String> {
+    match (key.group.as_str(), key.kind.as_str()) {
+        ("batch", "Job") if old.pointer("/spec/template") != new.pointer("/spec/template") => {
+            Some(format!(
+                "Job.batch \"{}\" is invalid: spec.template: Invalid value: \"...\": field is immutable",
+                key.name
+            ))
+        }
+        ("", "Pod") if old.get("spec") != new.get("spec") => Some(format!(
+            "Pod \"{}\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image` (field is immutable)",
+            key.name
+        )),
+        _ => None,
+    }
+}
+
+/// An update keeps what the server owns: status, uid, creation time, generation,
+/// deletion state and finalizers that others put there.
+fn keep_server_fields(new: &mut Value, old: &Value) {
+    let status = old.get("status").cloned();
+    let old_meta = old.get("metadata").cloned().unwrap_or_default();
+    let foreign: Vec<String> = object::finalizers(old)
+        .into_iter()
+        .filter(|f| *f != keys::HOOK_FINALIZER)
+        .map(str::to_string)
+        .collect();
+    if let Some(map) = new.as_object_mut() {
+        match status {
+            Some(s) => {
+                map.insert("status".into(), s);
+            }
+            None => {
+                map.remove("status");
+            }
+        }
+    }
+    let meta = object::metadata_mut(new);
+    for f in [
+        "uid",
+        "generation",
+        "creationTimestamp",
+        "deletionTimestamp",
+    ] {
+        if let Some(v) = old_meta.get(f) {
+            meta.insert(f.into(), v.clone());
+        }
+    }
+    for f in foreign {
+        object::add_finalizer(new, &f);
+    }
+}
+
+fn bump_generation(o: Option<&mut SimObject>) {
+    if let Some(o) = o {
+        let g = o
+            .object
+            .pointer("/metadata/generation")
+            .and_then(Value::as_i64)
+            .unwrap_or(1);
+        object::metadata_mut(&mut o.object).insert("generation".into(), json!(g + 1));
+    }
+}
