@@ -241,7 +241,7 @@ fn duplicates_across_files_name_both() {
 
 #[test]
 fn seed_examples_load_in_file_name_order() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/seed");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/seed/manifests");
     let got = load(&[dir.display().to_string()]).unwrap();
     assert_eq!(names(&got), vec!["clean-up", "my-app", "db-migration"]);
     let file_names: Vec<_> = got

@@ -57,7 +57,7 @@ pub struct PlanArgs {
     #[arg(long, short = 'n', value_name = "NS")]
     pub namespace: Option<String>,
 
-    /// Revision being synced; its first 7 characters name generateName hooks.
+    /// Revision being synced; part of generated hook names (spec N-1).
     #[arg(long, value_name = "REV")]
     pub revision: Option<String>,
 
@@ -65,7 +65,8 @@ pub struct PlanArgs {
     #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
     pub started_at: Option<i64>,
 
-    /// Sync with pruning enabled.
+    /// Sync with pruning enabled. The plan lists prune tasks either way; without this flag
+    /// the sync skips them ("ignored (requires pruning)", spec P-3).
     #[arg(long)]
     pub prune: bool,
 
