@@ -38,7 +38,7 @@ stage_conformance() {
         echo "skipped: \`hookline test\` does not exist yet"
         return 0
     fi
-    cargo run -q -p hookline -- test ../shared/conformance/*.yaml
+    cargo run -q -p hookline -- test ../shared/conformance/*.yaml tests/scenarios examples/seed/scenario.yaml
 }
 
 STAGES=(fmt clippy test wasm conformance)

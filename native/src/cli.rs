@@ -32,6 +32,8 @@ pub enum Command {
     Test(TestArgs),
     /// Assess the health of live objects exactly as Argo CD does.
     Health(HealthArgs),
+    /// Find hook and wave mistakes (compiler-style text, JSON or SARIF for code scanning).
+    Lint(LintArgs),
 }
 
 /// Output format of `hookline plan`.
@@ -169,6 +171,45 @@ pub struct HealthArgs {
     pub rules: Option<String>,
     #[arg(long, short = 'o', value_enum, default_value_t = HealthFormat::Table)]
     pub output: HealthFormat,
+}
+
+/// Output format of `hookline lint`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+/// What makes `hookline lint` exit non-zero besides errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DenyLevel {
+    Warnings,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Manifest files, directories or - for stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Live objects (tracked by the app), e.g. to know which namespaces and CRDs exist.
+    #[arg(long, value_name = "PATH")]
+    pub live: Vec<String>,
+    /// App-level sync option (repeatable), checked and used like Argo CD would.
+    #[arg(long = "sync-option", value_name = "OPT")]
+    pub sync_options: Vec<String>,
+    /// Destination namespace [default: default].
+    #[arg(long, short = 'n', value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'o', value_enum, default_value_t = LintFormat::Text)]
+    pub output: LintFormat,
+    /// Also fail (exit 1) on warnings.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub deny: Option<DenyLevel>,
+    /// Turn a rule off by code or name (repeatable).
+    #[arg(long, value_name = "CODE")]
+    pub disable: Vec<String>,
 }
 
 #[cfg(test)]

@@ -50,6 +50,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Simulate(args) => cmd::simulate::run(&args, stdout),
         Command::Test(args) => cmd::test::run(&args, stdout),
         Command::Health(args) => cmd::health::run(&args, stdout),
+        Command::Lint(args) => cmd::lint::run(&args, stdout),
     }
 }
 

@@ -542,10 +542,14 @@ impl Cluster {
 
     /// When the next timeline entry of any object starts, if any.
     pub fn next_event_at(&self) -> Option<u64> {
-        self.agenda.iter().map(|(t, _)| *t).find(|t| *t > self.now).or_else(|| {
-            // Entries at or before `now` not yet applied are due at once.
-            self.agenda.first().map(|(t, _)| (*t).max(self.now))
-        })
+        self.agenda
+            .iter()
+            .map(|(t, _)| *t)
+            .find(|t| *t > self.now)
+            .or_else(|| {
+                // Entries at or before `now` not yet applied are due at once.
+                self.agenda.first().map(|(t, _)| (*t).max(self.now))
+            })
     }
 }
 

@@ -494,7 +494,11 @@ fn log_state_changes(
 ) -> bool {
     let mut changed = false;
     let by_key: std::collections::HashMap<(crate::model::SyncPhase, &ResourceKey), &TaskResult> =
-        before.results.iter().map(|r| ((r.sync_phase, &r.key), r)).collect();
+        before
+            .results
+            .iter()
+            .map(|r| ((r.sync_phase, &r.key), r))
+            .collect();
     for r in &after.results {
         let old: Option<&TaskResult> = by_key.get(&(r.sync_phase, &r.key)).copied();
         if old != Some(r)

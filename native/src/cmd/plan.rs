@@ -42,7 +42,7 @@ pub fn settings(args: &PlanArgs) -> SyncSettings {
 
 /// Live objects: every one is tracked by the application. Namespaces known to exist are
 /// the live `Namespace` objects plus the built-in ones. No `--live` = an empty cluster.
-fn load_live(paths: &[String]) -> Result<LiveSet, CliError> {
+pub fn load_live(paths: &[String]) -> Result<LiveSet, CliError> {
     let objects = if paths.is_empty() {
         Vec::new()
     } else {

@@ -57,7 +57,6 @@ impl Painter {
         Self::decide(choice, std::io::stderr().is_terminal(), no_color.as_deref())
     }
 
-    #[cfg(test)]
     pub fn enabled(self) -> bool {
         self.enabled
     }
