@@ -142,3 +142,57 @@ fn health_reads_kubectl_output() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert!(v[0]["health"].is_null());
 }
+
+#[test]
+fn lint_reports_and_exits_by_severity() {
+    // The seed hooks have warnings only: exit 0, or 1 with --deny warnings.
+    let o = hookline(&["lint", "examples/seed/manifests"]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(out.contains("warning[HL004]"), "{out}");
+    assert!(
+        out.contains("--> examples/seed/manifests/migration-job.yaml:1"),
+        "{out}"
+    );
+    let o = hookline(&["lint", "examples/seed/manifests", "--deny", "warnings"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = hookline(&[
+        "lint",
+        "examples/seed/manifests",
+        "--deny",
+        "warnings",
+        "--disable",
+        "HL004",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o).0);
+    let o = hookline(&["lint", "examples/seed/manifests", "--disable", "HL999"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = hookline(&["lint", "examples/seed/manifests", "-o", "sarif"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("sarif json");
+    assert_eq!(v["version"], "2.1.0");
+    assert!(
+        v["runs"][0]["results"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
+}
+
+#[test]
+fn lint_error_exits_1() {
+    let dir = std::env::temp_dir().join(format!("hookline-lint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("typo.yaml");
+    std::fs::write(
+        &f,
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: m\n  annotations:\n    argocd.argoproj.io/hook: Presync\n",
+    )
+    .unwrap();
+    let o = hookline(&["lint", f.to_str().unwrap()]);
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("error[HL001]") && out.contains("PreSync"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
