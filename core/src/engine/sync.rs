@@ -163,24 +163,7 @@ async fn sync(cx: &mut Ctx) {
         let done: Vec<usize> = (0..n)
             .filter(|&i| cx.tasks[i].hook && cx.completed(i) && cx.live_has_hook_finalizer(i))
             .collect();
-        let effects = done
-            .iter()
-            .map(|&i| Effect::RemoveFinalizer {
-                key: cx.tasks[i].key.clone(),
-                finalizer: keys::HOOK_FINALIZER.into(),
-                rule: "S-7",
-            })
-            .collect();
-        let results = cx.io.perform(effects).await;
-        for (&i, r) in done.iter().zip(results) {
-            if let EffectResult::Failed { message } = r {
-                cx.set_state(
-                    i,
-                    OperationState::Error,
-                    format!("Failed to remove hook finalizer: {message}"),
-                );
-            }
-        }
+        unfinalize_completed(cx, &done, "S-7").await;
     }
 
     // S-8: deletion candidates, judged on the operation, not on each hook's own result.
@@ -453,4 +436,27 @@ pub(crate) async fn fail_path(
     run_tasks(cx, &launch, false).await;
     set_running_phase(cx, &launch, false);
     false
+}
+
+/// F-3 for finished hooks (S-7, X-2): remove the hook finalizer, all in parallel; a failure
+/// turns the hook's state into `Error` with Argo CD's message.
+pub(crate) async fn unfinalize_completed(cx: &mut Ctx, hooks: &[usize], rule: &'static str) {
+    let effects = hooks
+        .iter()
+        .map(|&i| Effect::RemoveFinalizer {
+            key: cx.tasks[i].key.clone(),
+            finalizer: keys::HOOK_FINALIZER.into(),
+            rule,
+        })
+        .collect();
+    let results = cx.io.perform(effects).await;
+    for (&i, r) in hooks.iter().zip(results) {
+        if let EffectResult::Failed { message } = r {
+            cx.set_state(
+                i,
+                OperationState::Error,
+                format!("Failed to remove hook finalizer: {message}"),
+            );
+        }
+    }
 }

@@ -17,17 +17,7 @@ pub(crate) async fn terminate(cx: &mut Ctx) {
         .copied()
         .filter(|&i| cx.completed(i) && cx.live_has_hook_finalizer(i))
         .collect();
-    let effects = done.iter().map(|&i| finalizer_effect(cx, i)).collect();
-    let results = cx.io.perform(effects).await;
-    for (&i, r) in done.iter().zip(results) {
-        if let EffectResult::Failed { message } = r {
-            cx.set_state(
-                i,
-                OperationState::Error,
-                format!("Failed to remove hook finalizer: {message}"),
-            );
-        }
-    }
+    super::sync::unfinalize_completed(cx, &done, "X-2").await;
 
     // pre-emptive termination of every running hook, one after another.
     let running: Vec<usize> = hooks.into_iter().filter(|&i| cx.running(i)).collect();

@@ -85,7 +85,9 @@ pub struct OperationSpec {
     pub sync: SyncSpec,
 }
 
-/// `operations[].sync`: every `app` key, plus these.
+/// `operations[].sync`: every `app` key, plus these. The `app` keys are repeated rather than
+/// `#[serde(flatten)]`-ed because serde cannot combine `flatten` with `deny_unknown_fields`,
+/// and unknown keys must be errors (scenario-format.md).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SyncSpec {
