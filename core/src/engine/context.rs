@@ -7,14 +7,19 @@ use crate::classify::{self, DeletePolicy};
 use crate::health::{self, OperationState};
 use crate::model::{ResourceKey, SyncPhase};
 use crate::object::{self, keys};
-use crate::plan::{self, Task};
+use crate::plan::{Prepared, Task};
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub(crate) struct Ctx {
     pub input: PassInput,
     pub io: Io,
-    pub tasks: Vec<Task>,
+    /// The pass's tasks (shared with the prepared plan when no prune joins, so a pass
+    /// copies nothing); their `live` fields are unset: see `live_objects`.
+    pub tasks: Arc<Vec<Task>>,
+    /// `live_objects[i]` is the live object of `tasks[i]` in this pass's snapshot.
+    pub live_objects: Vec<Option<Arc<Value>>>,
     /// Task index → index into `op.results`.
     result_of: Vec<Option<usize>>,
     /// T-5: kind unknown but allowed; left out of dry-runs.
@@ -28,7 +33,15 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     pub fn new(input: PassInput, io: Io) -> Self {
-        let set = plan::build_tasks(&input.desired, &input.live.set, &input.settings);
+        let fresh;
+        let prepared = match &input.plan {
+            Some(cache) if cache.serves(&input) => &cache.prepared,
+            _ => {
+                fresh = Prepared::new(&input.desired, &input.settings);
+                &fresh
+            }
+        };
+        let set = prepared.assemble(&input.live.set);
         let op = input.state.clone();
         let index: HashMap<(SyncPhase, &ResourceKey), usize> = op
             .results
@@ -48,6 +61,7 @@ impl Ctx {
             result_of,
             skip_dry_run: vec![false; n],
             tasks: set.tasks,
+            live_objects: set.live,
             op,
             io,
             input,
@@ -158,7 +172,7 @@ impl Ctx {
     // --- task properties -----------------------------------------------------------------
 
     pub fn live(&self, i: usize) -> Option<&Value> {
-        self.tasks[i].live.as_ref()
+        self.live_objects[i].as_deref()
     }
 
     pub fn is_sync_fail(&self, i: usize) -> bool {
@@ -198,9 +212,8 @@ impl Ctx {
     }
 
     fn prune_option(&self, i: usize) -> Option<String> {
-        let own = self.tasks[i]
-            .live
-            .as_ref()
+        let own = self
+            .live(i)
             .and_then(|l| classify::sync_option_value(l, "Prune"));
         own.or_else(|| {
             self.input
@@ -216,7 +229,7 @@ impl Ctx {
         if !self.input.settings.has_option("ApplyOutOfSyncOnly=true") || t.hook {
             return false;
         }
-        match (&t.target, &t.live) {
+        match (t.target.as_deref(), self.live(i)) {
             (Some(target), Some(live)) => in_sync(target, live),
             _ => false,
         }

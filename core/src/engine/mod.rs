@@ -23,7 +23,7 @@ pub use types::*;
 use crate::health::HealthRules;
 use crate::manifest::Manifest;
 use crate::model::GroupKind;
-use crate::plan::{LiveSet, SyncSettings};
+use crate::plan::{LiveSet, Prepared, SyncSettings};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -41,9 +41,10 @@ impl Discovery {
 }
 
 /// The live view a pass starts from (Argo CD's watch cache at the start of `Sync()`).
+/// Shared, not copied: a driver keeps one snapshot and hands it to each pass.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LiveView {
-    pub set: LiveSet,
+    pub set: Arc<LiveSet>,
     pub discovery: Discovery,
 }
 
@@ -55,6 +56,37 @@ pub struct PassInput {
     pub rules: Arc<HealthRules>,
     pub live: LiveView,
     pub state: SyncOperation,
+    /// The desired-only part of the task list, prepared once per operation
+    /// ([`PlanCache::new`]). Only an optimisation: a pass ignores a cache built for other
+    /// manifests or settings and prepares its own, so the outcome never depends on it.
+    pub plan: Option<Arc<PlanCache>>,
+}
+
+/// The part of every pass's task list that depends only on the desired manifests and the
+/// settings (classification, names, T-7 order, T-10 moves). Argo CD recomputes it on every
+/// `Sync()` call; the result is the same, so a driver computes it once per operation.
+#[derive(Debug)]
+pub struct PlanCache {
+    desired: Arc<Vec<Manifest>>,
+    settings: Arc<SyncSettings>,
+    prepared: Prepared,
+}
+
+impl PlanCache {
+    pub fn new(desired: Arc<Vec<Manifest>>, settings: Arc<SyncSettings>) -> Arc<PlanCache> {
+        let prepared = Prepared::new(&desired, &settings);
+        Arc::new(PlanCache {
+            desired,
+            settings,
+            prepared,
+        })
+    }
+
+    /// Built from these very manifests (same allocation) and equal settings.
+    fn serves(&self, input: &PassInput) -> bool {
+        Arc::ptr_eq(&self.desired, &input.desired)
+            && (Arc::ptr_eq(&self.settings, &input.settings) || self.settings == input.settings)
+    }
 }
 
 /// Starts one pass: `Terminate()` when the operation is `Terminating`, else `Sync()`.

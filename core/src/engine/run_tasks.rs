@@ -176,7 +176,7 @@ pub(crate) async fn run_tasks(cx: &mut Ctx, batch: &[usize], dry_run_requested: 
         let results = cx.io.perform(effects).await;
         for (&i, r) in bhc.iter().zip(results) {
             match r {
-                EffectResult::NotFound => cx.tasks[i].live = None,
+                EffectResult::NotFound => cx.live_objects[i] = None,
                 EffectResult::Failed { message } => {
                     cx.set_result(
                         i,
@@ -258,11 +258,10 @@ pub(crate) async fn run_tasks(cx: &mut Ctx, batch: &[usize], dry_run_requested: 
 fn apply_effect(cx: &Ctx, i: usize, dry: bool) -> Effect {
     let t = &cx.tasks[i];
     let settings = &cx.input.settings;
-    let target = t.target.clone().unwrap_or_default();
+    let target = t.target.as_deref().cloned().unwrap_or_default();
     let on_target = |opt: &str| classify::has_sync_option(&target, opt);
     let on_live = |opt: &str| {
-        t.live
-            .as_ref()
+        cx.live(i)
             .is_some_and(|l| classify::has_sync_option(l, opt))
     };
     let replace =
@@ -274,7 +273,7 @@ fn apply_effect(cx: &Ctx, i: usize, dry: bool) -> Effect {
     // O-4: app-level Validate=false turns validation off for all; the annotation for one.
     let validate = !settings.has_option("Validate=false") && !on_target("Validate=false");
     let method = if replace {
-        match &t.live {
+        match cx.live(i) {
             Some(_) if is_crd_or_namespace(&t.key) => ApplyMethod::Update,
             Some(_) => ApplyMethod::Replace,
             None => ApplyMethod::Create,

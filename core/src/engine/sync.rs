@@ -32,7 +32,7 @@ async fn sync(cx: &mut Ctx) {
         let dest = cx.input.settings.namespace.clone();
         let ns_task = (0..n).find(|&i| {
             let t = &cx.tasks[i];
-            t.live.is_none()
+            cx.live(i).is_none()
                 && t.key.group.is_empty()
                 && t.key.kind == "Namespace"
                 && t.key.name == dest
@@ -259,7 +259,7 @@ async fn sync(cx: &mut Ctx) {
                     (t.is_prune() && cx.pending(i))
                         || (t.hook
                             && cx.pending(i)
-                            && t.live.is_some()
+                            && cx.live(i).is_some()
                             && t.has_policy(DeletePolicy::BeforeHookCreation))
                 })
                 .collect();

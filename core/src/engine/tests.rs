@@ -23,10 +23,11 @@ fn input(yaml: &str, live: Vec<Value>, state: SyncOperation, settings: SyncSetti
         desired: Arc::new(manifests(yaml)),
         rules: Arc::new(HealthRules::default()),
         live: LiveView {
-            set: LiveSet::from_objects(live),
+            set: Arc::new(LiveSet::from_objects(live)),
             discovery: Discovery::default(),
         },
         state,
+        plan: None,
     }
 }
 

@@ -6,17 +6,20 @@
 
 mod order;
 mod settings;
+mod tasks;
 
 pub use order::{kind_rank, sort_and_adjust};
 pub use settings::{Profile, SyncSettings};
+pub use tasks::{Assembled, Prepared, build_tasks, generated_name};
 
-use crate::classify::{self, Class, DeletePolicy};
+use crate::classify::DeletePolicy;
 use crate::manifest::Manifest;
 use crate::model::{GroupKind, ResourceKey, Source, SyncPhase};
-use crate::object::{self, keys};
+use crate::object;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// What a task does to the cluster.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,16 +43,22 @@ pub struct Task {
     pub action: TaskAction,
     /// The object to apply: a copy of the manifest with namespace, generated name and hook
     /// finalizer filled in. `None` for prunes.
-    pub target: Option<Value>,
-    pub live: Option<Value>,
+    pub target: Option<Arc<Value>>,
+    pub live: Option<Arc<Value>>,
     pub hook: bool,
     /// Hooks only (D-1); empty for resources, whose policy annotation means nothing (D-3).
     pub delete_policies: Vec<DeletePolicy>,
     pub source: Option<Source>,
     /// Why the task is where it is, in words (plan output).
     pub notes: Vec<String>,
-    /// Position in the manifest set, for stable error reporting.
+    /// T-8 rank of the kind (the sort key after the wave).
     pub(crate) kind_rank: i32,
+    /// T-4.3: the key with an empty namespace, looked up when the exact key is not live
+    /// (`None` when the key's namespace is already empty). Precomputed so that attaching
+    /// live objects on every pass allocates nothing.
+    pub(crate) bare_key: Option<ResourceKey>,
+    /// Where the live-dependent note ("new: not live yet", leftover) goes among `notes`.
+    pub(crate) live_note_at: usize,
 }
 
 impl Task {
@@ -63,7 +72,7 @@ impl Task {
 
     /// The object the task's annotations are read from: target, else live (W-4).
     pub fn obj(&self) -> Option<&Value> {
-        self.target.as_ref().or(self.live.as_ref())
+        self.target.as_deref().or(self.live.as_deref())
     }
 
     /// `[Phase:][group/]Kind/[namespace/]name`.
@@ -86,7 +95,8 @@ pub struct Excluded {
 /// cluster-scoped), plus what the planner may look up about the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LiveSet {
-    pub objects: BTreeMap<ResourceKey, Value>,
+    /// Shared, not copied: the engine reads a snapshot per pass (Argo CD's watch cache).
+    pub objects: BTreeMap<ResourceKey, Arc<Value>>,
     /// Namespaces that exist in the cluster (tracked or not), for `CreateNamespace` (O-8).
     /// `None` = unknown: the destination namespace is assumed to exist.
     pub namespaces: Option<BTreeSet<String>>,
@@ -95,189 +105,24 @@ pub struct LiveSet {
 impl LiveSet {
     pub fn from_objects(objects: impl IntoIterator<Item = Value>) -> Self {
         LiveSet {
-            objects: objects.into_iter().map(|o| (object::key(&o), o)).collect(),
+            objects: objects
+                .into_iter()
+                .map(|o| (object::key(&o), Arc::new(o)))
+                .collect(),
             namespaces: None,
         }
     }
 
-    /// T-4.3: same group, kind and name; live namespace empty or equal to `namespace`.
-    /// Versions are ignored. Prefers the exact namespace.
-    fn find(&self, group: &str, kind: &str, namespace: &str, name: &str) -> Option<&Value> {
-        let exact = ResourceKey::new(group, kind, namespace, name);
-        if let Some(v) = self.objects.get(&exact) {
-            return Some(v);
-        }
-        self.objects.get(&ResourceKey::new(group, kind, "", name))
+    /// T-4.3: the live object of a task: same group, kind and name; live namespace equal
+    /// to the task's or empty (versions are ignored). Prefers the exact namespace. Returns
+    /// the map's own key, so that callers can mark it claimed without a copy.
+    pub(crate) fn find(&self, task: &Task) -> Option<(&ResourceKey, &Arc<Value>)> {
+        self.objects.get_key_value(&task.key).or_else(|| {
+            task.bare_key
+                .as_ref()
+                .and_then(|k| self.objects.get_key_value(k))
+        })
     }
-}
-
-/// Builds the sorted task list (spec T-1 … T-10). Pure; `O(n log n)` in objects.
-pub fn build_tasks(desired: &[Manifest], live: &LiveSet, settings: &SyncSettings) -> TaskSet {
-    let dest_ns = settings.namespace.as_str();
-    let mut tasks: Vec<Task> = Vec::new();
-    let mut excluded = Exclusions::default();
-    // Keys of live objects claimed by a resource target (the rest are prune candidates).
-    let mut claimed: BTreeSet<ResourceKey> = BTreeSet::new();
-    let mut resource_namespaces: BTreeSet<&str> = BTreeSet::new();
-
-    for m in desired {
-        let obj = &m.object;
-        if classify::is_delete_hook_only(obj) {
-            excluded.ignored.push(Excluded {
-                key: object::key(obj),
-                source: Some(m.source.clone()),
-                reason: "PreDelete/PostDelete hook: run by Argo CD when the Application is deleted, never during a sync (H-10)".into(),
-            });
-            continue;
-        }
-        match classify::classify(obj) {
-            Class::Skip => excluded.skipped.push(Excluded {
-                key: object::key(obj),
-                source: Some(m.source.clone()),
-                reason: "hook type Skip: never applied nor pruned (H-5)".into(),
-            }),
-            Class::Ignored { reason } => excluded.ignored.push(Excluded {
-                key: object::key(obj),
-                source: Some(m.source.clone()),
-                reason: format!("{reason}: the object is neither applied nor pruned (H-7)"),
-            }),
-            Class::Resource => {
-                let mut target = obj.clone();
-                let ns = enrich_namespace(&mut target, dest_ns);
-                let (group, kind, name) =
-                    (object::group(obj), object::kind(obj), object::name(obj));
-                if group.is_empty() && kind == "Namespace" {
-                    resource_namespaces.insert(name);
-                }
-                let live_obj = live.find(group, kind, &ns, name).cloned();
-                if let Some(l) = &live_obj {
-                    claimed.insert(object::key(l));
-                }
-                let mut notes = wave_notes(obj);
-                if live_obj.is_none() {
-                    notes.push("new: not live yet".into());
-                }
-                tasks.push(new_task(
-                    SyncPhase::Sync,
-                    classify::wave(obj).0,
-                    ResourceKey::new(group, kind, ns, name),
-                    TaskAction::Apply,
-                    Some(target),
-                    live_obj,
-                    false,
-                    Some(m.source.clone()),
-                    notes,
-                ));
-            }
-            Class::Hook { phases } => {
-                if settings.skip_hooks {
-                    excluded.skipped.push(Excluded {
-                        key: object::key(obj),
-                        source: Some(m.source.clone()),
-                        reason: "hooks are skipped in this sync (skipHooks, O-11)".into(),
-                    });
-                    continue;
-                }
-                let policies = classify::delete_policies(obj);
-                for phase in phases {
-                    let mut target = obj.clone();
-                    let mut notes = wave_notes(obj);
-                    if object::name(obj).is_empty() {
-                        let generated = generated_name(object::generate_name(obj), settings, phase);
-                        notes.push(format!(
-                            "name generated from generateName {:?} (N-1)",
-                            object::generate_name(obj)
-                        ));
-                        object::set_name(&mut target, &generated);
-                    }
-                    object::add_finalizer(&mut target, keys::HOOK_FINALIZER);
-                    let ns = enrich_namespace(&mut target, dest_ns);
-                    let name = object::name(&target).to_string();
-                    let (group, kind) = (object::group(obj), object::kind(obj));
-                    let live_obj = live.find(group, kind, &ns, &name).cloned();
-                    if live_obj.is_some() {
-                        notes.push(leftover_note(&policies));
-                    }
-                    if phase == SyncPhase::SyncFail
-                        && classify::wave(obj).1 != classify::WaveSource::Default
-                    {
-                        notes.push(
-                            "SyncFail hooks ignore their wave: all run together (H-9)".into(),
-                        );
-                    }
-                    let mut t = new_task(
-                        phase,
-                        classify::wave(obj).0,
-                        ResourceKey::new(group, kind, ns, name),
-                        TaskAction::Apply,
-                        Some(target),
-                        live_obj,
-                        true,
-                        Some(m.source.clone()),
-                        notes,
-                    );
-                    t.delete_policies = policies.clone();
-                    tasks.push(t);
-                }
-            }
-        }
-    }
-
-    // Prune candidates (P-1, P-2): managed live objects without a target, hooks excluded.
-    let mut prunes: Vec<Task> = Vec::new();
-    for (key, l) in &live.objects {
-        if claimed.contains(key) {
-            continue;
-        }
-        match classify::classify(l) {
-            Class::Resource => {}
-            Class::Skip => continue,
-            // Live hooks (leftovers of earlier syncs) are never pruned (T-2, P-2).
-            Class::Hook { .. } | Class::Ignored { .. } => continue,
-        }
-        // A prune's result key is the live object's own (cluster-scoped: no namespace).
-        prunes.push(new_task(
-            SyncPhase::Sync,
-            classify::wave(l).0,
-            key.clone(),
-            TaskAction::Prune,
-            None,
-            Some(l.clone()),
-            false,
-            None,
-            vec!["prune: live but not in the desired state (P-1)".into()],
-        ));
-    }
-    mirror_prune_waves(&mut prunes);
-    tasks.extend(prunes);
-    apply_prune_last(&mut tasks, settings);
-
-    // O-8: namespace auto-creation, checked against resource targets only.
-    if settings.has_option("CreateNamespace=true") && !resource_namespaces.contains(dest_ns) {
-        let exists = live
-            .namespaces
-            .as_ref()
-            .is_none_or(|set| set.contains(dest_ns));
-        if !exists {
-            let mut target =
-                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": dest_ns}});
-            let ns = enrich_namespace(&mut target, dest_ns);
-            tasks.push(new_task(
-                SyncPhase::PreSync,
-                0,
-                ResourceKey::new("", "Namespace", ns, dest_ns),
-                TaskAction::CreateNamespace,
-                Some(target),
-                None,
-                false,
-                None,
-                vec!["destination namespace created by CreateNamespace=true (O-8)".into()],
-            ));
-        }
-    }
-
-    sort_and_adjust(&mut tasks);
-    TaskSet { tasks, excluded }
 }
 
 /// The output of [`build_tasks`].
@@ -294,122 +139,6 @@ pub struct Exclusions {
     pub ignored: Vec<Excluded>,
     /// `Skip` objects (H-5) and, with skipHooks, every hook (O-11).
     pub skipped: Vec<Excluded>,
-}
-
-#[allow(clippy::too_many_arguments)]
-fn new_task(
-    phase: SyncPhase,
-    wave: i64,
-    key: ResourceKey,
-    action: TaskAction,
-    target: Option<Value>,
-    live: Option<Value>,
-    hook: bool,
-    source: Option<Source>,
-    notes: Vec<String>,
-) -> Task {
-    Task {
-        phase,
-        wave,
-        kind_rank: kind_rank(&key.kind),
-        key,
-        action,
-        target,
-        live,
-        hook,
-        delete_policies: Vec::new(),
-        source,
-        notes,
-    }
-}
-
-/// T-4.1: an empty namespace becomes the destination namespace, even on cluster-scoped kinds.
-fn enrich_namespace(target: &mut Value, dest_ns: &str) -> String {
-    let ns = object::namespace(target);
-    if ns.is_empty() {
-        object::set_namespace(target, dest_ns);
-        dest_ns.to_string()
-    } else {
-        ns.to_string()
-    }
-}
-
-/// N-1: `generateName + lower("<rev>-<phase>-<startedAt>")`, rev = first 7 chars when the
-/// revision has at least 8, else the whole revision.
-pub fn generated_name(generate_name: &str, settings: &SyncSettings, phase: SyncPhase) -> String {
-    let rev: String = if settings.revision.chars().count() >= 8 {
-        settings.revision.chars().take(7).collect()
-    } else {
-        settings.revision.clone()
-    };
-    let postfix = format!("{rev}-{}-{}", phase.as_str(), settings.started_at).to_lowercase();
-    format!("{generate_name}{postfix}")
-}
-
-fn wave_notes(obj: &Value) -> Vec<String> {
-    match classify::wave(obj) {
-        (w, classify::WaveSource::HelmWeight) => {
-            vec![format!("wave {w} from helm.sh/hook-weight (W-1, W-3)")]
-        }
-        (_, classify::WaveSource::Default) if object::has_annotation(obj, keys::SYNC_WAVE) => {
-            vec![format!(
-                "sync-wave {:?} is not an integer: wave 0 (W-2)",
-                object::annotation(obj, keys::SYNC_WAVE).unwrap_or_default()
-            )]
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn leftover_note(policies: &[DeletePolicy]) -> String {
-    if policies.contains(&DeletePolicy::BeforeHookCreation) {
-        "leftover from an earlier sync: deleted before it is re-created (D-6)".into()
-    } else {
-        "leftover from an earlier sync, no BeforeHookCreation: applied onto the old object (D-7)"
-            .into()
-    }
-}
-
-/// P-4: mirror prune waves within the set of prune waves.
-fn mirror_prune_waves(prunes: &mut [Task]) {
-    let waves: BTreeSet<i64> = prunes.iter().map(|t| t.wave).collect();
-    let waves: Vec<i64> = waves.into_iter().collect();
-    let k = waves.len();
-    for t in prunes.iter_mut() {
-        if let Ok(i) = waves.binary_search(&t.wave) {
-            let mirrored = waves[k - 1 - i];
-            if mirrored != t.wave {
-                t.notes.push(format!(
-                    "prune order reversed: wave {} mirrored to {mirrored} (P-4)",
-                    t.wave
-                ));
-                t.wave = mirrored;
-            }
-        }
-    }
-}
-
-/// P-5: PruneLast prunes go to 1 + max(0, highest Sync-phase wave after P-4).
-fn apply_prune_last(tasks: &mut [Task], settings: &SyncSettings) {
-    let app_level = settings.has_option("PruneLast=true");
-    let last = tasks
-        .iter()
-        .filter(|t| t.phase == SyncPhase::Sync)
-        .map(|t| t.wave)
-        .max()
-        .unwrap_or(0)
-        .max(0)
-        + 1;
-    for t in tasks.iter_mut().filter(|t| t.is_prune()) {
-        let own = t
-            .live
-            .as_ref()
-            .is_some_and(|l| classify::has_sync_option(l, "PruneLast=true"));
-        if app_level || own {
-            t.notes.push(format!("PruneLast: wave {} (P-5)", last));
-            t.wave = last;
-        }
-    }
 }
 
 /// The static plan of an operation (spec T-11): what `hookline plan` prints.

@@ -55,7 +55,7 @@ pub fn kind_rank(kind: &str) -> i32 {
 
 /// T-7 plus hookline's tie-break (architecture principle 5): phase, wave, kind rank, name,
 /// then kind, group, namespace. Argo CD leaves ties unordered (T-9).
-fn compare(a: &Task, b: &Task) -> Ordering {
+pub(crate) fn compare(a: &Task, b: &Task) -> Ordering {
     a.phase
         .cmp(&b.phase)
         .then(a.wave.cmp(&b.wave))
@@ -69,6 +69,11 @@ fn compare(a: &Task, b: &Task) -> Ordering {
 /// Sorts (T-7) and runs both dependency passes (T-10): namespaces, then CRDs.
 pub fn sort_and_adjust(tasks: &mut Vec<Task>) {
     tasks.sort_by(compare);
+    adjust_dependencies(tasks);
+}
+
+/// Both dependency passes (T-10) over a list already in T-7 order: namespaces, then CRDs.
+pub(crate) fn adjust_dependencies(tasks: &mut Vec<Task>) {
     adjust(
         tasks,
         namespace_dependency,
@@ -84,22 +89,22 @@ pub fn sort_and_adjust(tasks: &mut Vec<Task>) {
 }
 
 fn namespace_dependency(t: &Task) -> Option<String> {
-    let target = t.target.as_ref()?;
+    let target = t.target.as_deref()?;
     (object::group(target).is_empty() && object::kind(target) == "Namespace")
         .then(|| object::name(target).to_string())
 }
 
 fn namespace_referencer(t: &Task) -> Option<String> {
-    let ns = object::namespace(t.target.as_ref()?);
+    let ns = object::namespace(t.target.as_deref()?);
     (!ns.is_empty()).then(|| ns.to_string())
 }
 
 fn crd_dependency(t: &Task) -> Option<String> {
-    crd_defines(t.target.as_ref()?).map(|gk| format!("{}/{}", gk.group, gk.kind))
+    crd_defines(t.target.as_deref()?).map(|gk| format!("{}/{}", gk.group, gk.kind))
 }
 
 fn crd_referencer(t: &Task) -> Option<String> {
-    let target = t.target.as_ref()?;
+    let target = t.target.as_deref()?;
     Some(format!(
         "{}/{}",
         object::group(target),

@@ -1,6 +1,7 @@
 //! Planner rules, one test per spec rule or upstream test (spec §13.2–§13.4).
 
 use super::*;
+use crate::object::keys;
 use serde_json::json;
 
 fn m(obj: Value) -> Manifest {

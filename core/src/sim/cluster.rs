@@ -11,6 +11,7 @@ use crate::plan::{LiveSet, crd_defines};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// A finalizer the simulator puts on objects whose deletion a rule makes hang.
 pub const STUCK_FINALIZER: &str = "hookline.dev/stuck-deletion";
@@ -44,7 +45,8 @@ const CLUSTER_SCOPED: [(&str, &str); 16] = [
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SimObject {
-    pub object: Value,
+    /// Shared with the live snapshots handed to the engine; written copy-on-write.
+    pub object: Arc<Value>,
     /// Carries the app's tracking metadata: part of the app's live set (prunable, leftovers).
     pub tracked: bool,
     #[serde(skip)]
@@ -90,6 +92,10 @@ pub struct Cluster {
     /// restarted or the object is gone) are skipped when reached. Keeps advancing the clock
     /// O(log n) per event instead of a scan of every object.
     agenda: BTreeSet<(u64, ResourceKey)>,
+    /// The app's live view as of the last `live_set()` call, and the keys written since:
+    /// keeps a pass's snapshot O(changes) instead of a copy of the whole cluster.
+    live: Arc<LiveSet>,
+    dirty: BTreeSet<ResourceKey>,
 }
 
 impl Cluster {
@@ -141,10 +147,11 @@ impl Cluster {
         meta.entry("uid")
             .or_insert_with(|| json!(format!("uid-{}", self.next_uid)));
         let key = self.normalise(&object::key(&obj));
+        self.dirty.insert(key.clone());
         self.objects.insert(
             key,
             SimObject {
-                object: obj,
+                object: Arc::new(obj),
                 tracked,
                 timeline: Vec::new(),
                 timeline_start: 0,
@@ -172,22 +179,38 @@ impl Cluster {
     }
 
     /// The app's live view: tracked objects, plus every namespace name (O-8 lookups).
-    pub fn live_set(&self) -> LiveSet {
-        LiveSet {
-            objects: self
-                .objects
-                .iter()
-                .filter(|(_, o)| o.tracked)
-                .map(|(k, o)| (k.clone(), o.object.clone()))
-                .collect(),
-            namespaces: Some(
-                self.objects
-                    .keys()
-                    .filter(|k| k.group.is_empty() && k.kind == "Namespace")
-                    .map(|k| k.name.clone())
-                    .collect(),
-            ),
+    /// Brings the kept snapshot up to date with the keys written since the last call; the
+    /// snapshot is copied only if an earlier caller still holds it.
+    pub fn live_set(&mut self) -> Arc<LiveSet> {
+        if self.live.namespaces.is_none() {
+            Arc::make_mut(&mut self.live).namespaces = Some(BTreeSet::new());
         }
+        if self.dirty.is_empty() {
+            return self.live.clone();
+        }
+        let live = Arc::make_mut(&mut self.live);
+        for key in std::mem::take(&mut self.dirty) {
+            let current = self.objects.get(&key);
+            match current.filter(|o| o.tracked) {
+                Some(o) => {
+                    live.objects.insert(key.clone(), o.object.clone());
+                }
+                None => {
+                    live.objects.remove(&key);
+                }
+            }
+            if key.group.is_empty()
+                && key.kind == "Namespace"
+                && let Some(names) = live.namespaces.as_mut()
+            {
+                if current.is_some() {
+                    names.insert(key.name.clone());
+                } else {
+                    names.remove(&key.name);
+                }
+            }
+        }
+        self.live.clone()
     }
 
     fn is_cluster_scoped(&self, gk: &GroupKind) -> bool {
@@ -241,8 +264,11 @@ impl Cluster {
                 match self.objects.get_mut(&nk) {
                     None => EffectResult::NotFound,
                     Some(o) => {
-                        if object::remove_finalizer(&mut o.object, finalizer) {
+                        if object::has_finalizer(&o.object, finalizer)
+                            && object::remove_finalizer(Arc::make_mut(&mut o.object), finalizer)
+                        {
                             self.changes += 1;
+                            self.dirty.insert(nk.clone());
                         }
                         self.collect_if_done(&nk, events);
                         EffectResult::Ok {
@@ -253,7 +279,7 @@ impl Cluster {
             }
             Effect::Get { key, .. } => match self.get(key) {
                 Some(o) => EffectResult::Fetched {
-                    object: o.object.clone(),
+                    object: (*o.object).clone(),
                 },
                 None => EffectResult::NotFound,
             },
@@ -315,7 +341,7 @@ impl Cluster {
                         return EffectResult::Failed { message: msg };
                     }
                     // `kubectl apply --force` deletes and re-creates on such errors (D-7.3).
-                    self.objects.remove(&nk);
+                    self.remove(&nk);
                     self.create(&nk, target, tracked, events);
                     verb = "replaced";
                 } else {
@@ -324,14 +350,16 @@ impl Cluster {
                         spec_changed || content_of(&old.object) != content_of(&target);
                     let mut merged = target;
                     keep_server_fields(&mut merged, &old.object);
-                    if merged != old.object {
+                    if merged != *old.object {
                         self.changes += 1;
                     }
+                    self.dirty.insert(nk.clone());
                     if let Some(o) = self.objects.get_mut(&nk) {
-                        o.object = merged;
+                        o.object = Arc::new(merged);
                         o.tracked = o.tracked || tracked;
                     }
                     if spec_changed {
+                        self.dirty.insert(nk.clone());
                         bump_generation(self.objects.get_mut(&nk));
                         self.start_timeline(&nk, events);
                     }
@@ -345,7 +373,7 @@ impl Cluster {
                 }
             }
             Some(_) => {
-                self.objects.remove(&nk);
+                self.remove(&nk);
                 self.create(&nk, target, tracked, events);
                 verb = "replaced";
             }
@@ -396,10 +424,11 @@ impl Cluster {
             "creationTimestamp".into(),
             json!(format!("+{}ms", self.now)),
         );
+        self.dirty.insert(nk.clone());
         self.objects.insert(
             nk.clone(),
             SimObject {
-                object: target,
+                object: Arc::new(target),
                 tracked,
                 timeline: Vec::new(),
                 timeline_start: self.now,
@@ -457,16 +486,18 @@ impl Cluster {
         let Some(o) = self.objects.get_mut(&nk) else {
             return EffectResult::NotFound;
         };
-        let before = o.object.clone();
-        if object::deletion_timestamp(&o.object).is_none() {
-            object::metadata_mut(&mut o.object)
+        let marked = object::deletion_timestamp(&o.object).is_some();
+        let stuck = object::has_finalizer(&o.object, STUCK_FINALIZER);
+        if !marked {
+            object::metadata_mut(Arc::make_mut(&mut o.object))
                 .insert("deletionTimestamp".into(), json!(format!("+{now}ms")));
         }
-        if hangs {
-            object::add_finalizer(&mut o.object, STUCK_FINALIZER);
+        if hangs && !stuck {
+            object::add_finalizer(Arc::make_mut(&mut o.object), STUCK_FINALIZER);
         }
-        if o.object != before {
+        if !marked || (hangs && !stuck) {
             self.changes += 1;
+            self.dirty.insert(nk.clone());
         }
         self.collect_if_done(&nk, events);
         EffectResult::Ok {
@@ -482,12 +513,17 @@ impl Cluster {
         });
         if done {
             self.changes += 1;
-            self.objects.remove(nk);
+            self.remove(nk);
             events.push(ClusterEvent::Gone { key: nk.clone() });
         }
     }
 
     // --- the controllers -------------------------------------------------------------------
+
+    fn remove(&mut self, nk: &ResourceKey) {
+        self.dirty.insert(nk.clone());
+        self.objects.remove(nk);
+    }
 
     /// Moves the clock to `t` and every object whose timeline moved to its entry at `t`.
     pub fn advance_to(&mut self, t: u64, events: &mut Vec<ClusterEvent>) {
@@ -517,9 +553,15 @@ impl Cluster {
         o.applied_step = Some(step);
         let entry = &o.timeline[step];
         let message = entry.message.clone().unwrap_or_default();
-        match health::synth::write_status_with_rules(&mut o.object, entry.status, &message, rules) {
+        match health::synth::write_status_with_rules(
+            Arc::make_mut(&mut o.object),
+            entry.status,
+            &message,
+            rules,
+        ) {
             Ok(()) => {
                 self.changes += 1;
+                self.dirty.insert(nk.clone());
                 let h = health::assess(&o.object, rules);
                 let (status, message) = match h {
                     Some(h) => (h.status, h.message),
@@ -688,6 +730,7 @@ fn bump_generation(o: Option<&mut SimObject>) {
             .pointer("/metadata/generation")
             .and_then(Value::as_i64)
             .unwrap_or(1);
-        object::metadata_mut(&mut o.object).insert("generation".into(), json!(g + 1));
+        object::metadata_mut(Arc::make_mut(&mut o.object))
+            .insert("generation".into(), json!(g + 1));
     }
 }

@@ -17,7 +17,9 @@ pub use trace::*;
 
 use crate::classify;
 use crate::duration::Duration;
-use crate::engine::{self, LiveView, OperationPhase, PassInput, SyncOperation, TaskResult};
+use crate::engine::{
+    self, LiveView, OperationPhase, PassInput, PlanCache, SyncOperation, TaskResult,
+};
 use crate::health::{self, HealthRules};
 use crate::manifest::Manifest;
 use crate::model::{GroupKind, ResourceKey};
@@ -208,6 +210,8 @@ impl Sim {
         let settings = Arc::new(op.settings.clone());
         let begin = self.cluster.now();
         let static_plan = plan::plan(&op.desired, &self.cluster.live_set(), &settings);
+        // The desired-only half of every pass's task list, computed once (engine::PlanCache).
+        let plan_cache = PlanCache::new(op.desired.clone(), settings.clone());
         self.log(
             index,
             0,
@@ -273,6 +277,7 @@ impl Sim {
                     discovery: self.cluster.discovery(),
                 },
                 state: state.clone(),
+                plan: Some(plan_cache.clone()),
             };
             let mut effect_log = Vec::new();
             let outcome = {

@@ -1,0 +1,449 @@
+//! Building the task list (spec T-1 … T-10), in two stages.
+//!
+//! Argo CD rebuilds every task from the desired and live objects on every `Sync()` call,
+//! and the engine does the same (architecture principle 3). Most of that work depends on
+//! the desired manifests and the settings only — classification, namespace enrichment,
+//! generated names, the hook finalizer, the T-7 sort and the T-10 moves — and is the same
+//! on every pass of an operation. [`Prepared`] does it once; [`Prepared::assemble`] then
+//! joins a live snapshot on each pass: it attaches live objects (T-4.3), adds prune tasks
+//! (P-1 … P-5) and the namespace task (O-8), and only re-sorts when those extra tasks exist.
+//! The result is identical to sorting and adjusting everything from scratch, which is what
+//! [`build_tasks`] still means; `plan::tests` pins the equivalence.
+
+use super::order::{adjust_dependencies, compare};
+use super::{Excluded, Exclusions, LiveSet, SyncSettings, Task, TaskAction, TaskSet, kind_rank};
+use crate::classify::{self, Class, DeletePolicy};
+use crate::manifest::Manifest;
+use crate::model::{ResourceKey, Source, SyncPhase};
+use crate::object::{self, keys};
+use serde_json::{Value, json};
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
+
+/// Builds the sorted task list (spec T-1 … T-10). Pure; `O(n log n)` in objects.
+pub fn build_tasks(desired: &[Manifest], live: &LiveSet, settings: &SyncSettings) -> TaskSet {
+    let prepared = Prepared::new(desired, settings);
+    TaskSet {
+        tasks: prepared.assemble(live).into_tasks(),
+        excluded: prepared.excluded,
+    }
+}
+
+/// The part of the task list that depends only on the desired manifests and the settings.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    /// Target tasks in T-7 order, before the T-10 moves; no live objects attached.
+    sorted: Vec<Task>,
+    /// `sorted` after T-10: the whole task list whenever no prune or namespace task joins.
+    adjusted: Arc<Vec<Task>>,
+    excluded: Exclusions,
+    /// O-8: the destination namespace task, created when the namespace is not live.
+    create_namespace: Option<Task>,
+    dest_ns: String,
+    /// P-5: the highest Sync-phase wave among the targets (before T-10).
+    sync_wave_max: Option<i64>,
+    /// P-5: the app-level `PruneLast=true` option.
+    prune_last: bool,
+}
+
+/// The task list of one pass: the tasks in order, and the live object of each.
+///
+/// The tasks are kept apart from the live objects (their `live` field is `None`) so that a
+/// pass without prunes shares the prepared list instead of copying it.
+#[derive(Clone, Debug)]
+pub struct Assembled {
+    pub tasks: Arc<Vec<Task>>,
+    /// `live[i]` is the live object of `tasks[i]`.
+    pub live: Vec<Option<Arc<Value>>>,
+}
+
+impl Assembled {
+    /// Owned tasks with their live objects and the live-dependent notes attached (what
+    /// `hookline plan` and `lint` read).
+    pub fn into_tasks(self) -> Vec<Task> {
+        let tasks = Arc::try_unwrap(self.tasks).unwrap_or_else(|shared| (*shared).clone());
+        tasks
+            .into_iter()
+            .zip(self.live)
+            .map(|(mut t, live)| {
+                if t.action == TaskAction::Apply
+                    && let Some(note) = live_note(&t, live.is_some())
+                {
+                    let at = t.live_note_at.min(t.notes.len());
+                    t.notes.insert(at, note);
+                }
+                t.live = live;
+                t
+            })
+            .collect()
+    }
+}
+
+/// The note a target gets from whether it is live: new resources, leftover hooks.
+fn live_note(t: &Task, live: bool) -> Option<String> {
+    match (t.hook, live) {
+        (false, false) => Some("new: not live yet".into()),
+        (true, true) => Some(leftover_note(&t.delete_policies)),
+        _ => None,
+    }
+}
+
+impl Prepared {
+    pub fn new(desired: &[Manifest], settings: &SyncSettings) -> Prepared {
+        let dest_ns = settings.namespace.as_str();
+        let mut targets: Vec<Task> = Vec::with_capacity(desired.len());
+        let mut excluded = Exclusions::default();
+        let mut resource_namespaces: BTreeSet<&str> = BTreeSet::new();
+
+        for m in desired {
+            let obj = &m.object;
+            if classify::is_delete_hook_only(obj) {
+                excluded.ignored.push(Excluded {
+                    key: object::key(obj),
+                    source: Some(m.source.clone()),
+                    reason: "PreDelete/PostDelete hook: run by Argo CD when the Application is deleted, never during a sync (H-10)".into(),
+                });
+                continue;
+            }
+            match classify::classify(obj) {
+                Class::Skip => excluded.skipped.push(Excluded {
+                    key: object::key(obj),
+                    source: Some(m.source.clone()),
+                    reason: "hook type Skip: never applied nor pruned (H-5)".into(),
+                }),
+                Class::Ignored { reason } => excluded.ignored.push(Excluded {
+                    key: object::key(obj),
+                    source: Some(m.source.clone()),
+                    reason: format!("{reason}: the object is neither applied nor pruned (H-7)"),
+                }),
+                Class::Resource => {
+                    let mut target = obj.clone();
+                    let ns = enrich_namespace(&mut target, dest_ns);
+                    let (group, kind, name) =
+                        (object::group(obj), object::kind(obj), object::name(obj));
+                    if group.is_empty() && kind == "Namespace" {
+                        resource_namespaces.insert(name);
+                    }
+                    let notes = wave_notes(obj);
+                    let live_note_at = notes.len();
+                    let mut t = new_task(
+                        SyncPhase::Sync,
+                        classify::wave(obj).0,
+                        ResourceKey::new(group, kind, ns, name),
+                        TaskAction::Apply,
+                        Some(target),
+                        Some(m.source.clone()),
+                        notes,
+                    );
+                    t.live_note_at = live_note_at;
+                    targets.push(t);
+                }
+                Class::Hook { phases } => {
+                    if settings.skip_hooks {
+                        excluded.skipped.push(Excluded {
+                            key: object::key(obj),
+                            source: Some(m.source.clone()),
+                            reason: "hooks are skipped in this sync (skipHooks, O-11)".into(),
+                        });
+                        continue;
+                    }
+                    let policies = classify::delete_policies(obj);
+                    let (wave, wave_source) = classify::wave(obj);
+                    for phase in phases {
+                        let mut target = obj.clone();
+                        let mut notes = wave_notes(obj);
+                        if object::name(obj).is_empty() {
+                            let generated =
+                                generated_name(object::generate_name(obj), settings, phase);
+                            notes.push(format!(
+                                "name generated from generateName {:?} (N-1)",
+                                object::generate_name(obj)
+                            ));
+                            object::set_name(&mut target, &generated);
+                        }
+                        let live_note_at = notes.len();
+                        object::add_finalizer(&mut target, keys::HOOK_FINALIZER);
+                        let ns = enrich_namespace(&mut target, dest_ns);
+                        let name = object::name(&target).to_string();
+                        let (group, kind) = (object::group(obj), object::kind(obj));
+                        if phase == SyncPhase::SyncFail
+                            && wave_source != classify::WaveSource::Default
+                        {
+                            notes.push(
+                                "SyncFail hooks ignore their wave: all run together (H-9)".into(),
+                            );
+                        }
+                        let mut t = new_task(
+                            phase,
+                            wave,
+                            ResourceKey::new(group, kind, ns, name),
+                            TaskAction::Apply,
+                            Some(target),
+                            Some(m.source.clone()),
+                            notes,
+                        );
+                        t.hook = true;
+                        t.delete_policies = policies.clone();
+                        t.live_note_at = live_note_at;
+                        targets.push(t);
+                    }
+                }
+            }
+        }
+
+        // O-8: namespace auto-creation, checked against resource targets only.
+        let create_namespace = (settings.has_option("CreateNamespace=true")
+            && !resource_namespaces.contains(dest_ns))
+        .then(|| {
+            let mut target =
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": dest_ns}});
+            let ns = enrich_namespace(&mut target, dest_ns);
+            new_task(
+                SyncPhase::PreSync,
+                0,
+                ResourceKey::new("", "Namespace", ns, dest_ns),
+                TaskAction::CreateNamespace,
+                Some(target),
+                None,
+                vec!["destination namespace created by CreateNamespace=true (O-8)".into()],
+            )
+        });
+
+        let sync_wave_max = targets
+            .iter()
+            .filter(|t| t.phase == SyncPhase::Sync)
+            .map(|t| t.wave)
+            .max();
+        // Stable: equal keys keep manifest order, as the one-shot sort did.
+        targets.sort_by(compare);
+        let mut adjusted = targets.clone();
+        adjust_dependencies(&mut adjusted);
+        Prepared {
+            sorted: targets,
+            adjusted: Arc::new(adjusted),
+            excluded,
+            create_namespace,
+            dest_ns: dest_ns.to_string(),
+            sync_wave_max,
+            prune_last: settings.has_option("PruneLast=true"),
+        }
+    }
+
+    /// Objects left out of the sync (H-5, H-7, H-10, O-11).
+    pub fn excluded(&self) -> &Exclusions {
+        &self.excluded
+    }
+
+    /// The task list of a pass against `live`: `O(n log n)` lookups, and a re-sort only
+    /// when prune or namespace tasks join the prepared targets.
+    pub fn assemble(&self, live: &LiveSet) -> Assembled {
+        let mut claimed: HashSet<&ResourceKey> = HashSet::new();
+        let found: Vec<Option<Arc<Value>>> = self
+            .adjusted
+            .iter()
+            .map(|t| {
+                live.find(t).map(|(k, v)| {
+                    claimed.insert(k);
+                    v.clone()
+                })
+            })
+            .collect();
+        let prunes = self.prunes(live, &claimed);
+        let namespace = self.create_namespace.as_ref().filter(|_| {
+            live.namespaces
+                .as_ref()
+                .is_some_and(|set| !set.contains(&self.dest_ns))
+        });
+        if prunes.is_empty() && namespace.is_none() {
+            return Assembled {
+                tasks: self.adjusted.clone(),
+                live: found,
+            };
+        }
+
+        // Extra tasks: merge them into the T-7 order, then run T-10 over the whole list.
+        let mut targets: Vec<Task> = self.sorted.clone();
+        for t in &mut targets {
+            t.live = live.find(t).map(|(_, v)| v.clone());
+        }
+        let mut tasks = merge(targets, prunes);
+        if let Some(ns) = namespace {
+            tasks = merge(tasks, vec![ns.clone()]);
+        }
+        adjust_dependencies(&mut tasks);
+        let live = tasks.iter_mut().map(|t| t.live.take()).collect();
+        Assembled {
+            tasks: Arc::new(tasks),
+            live,
+        }
+    }
+
+    /// Prune candidates (P-1, P-2): managed live objects without a target, hooks excluded,
+    /// with their waves mirrored (P-4) and PruneLast applied (P-5), in T-7 order.
+    fn prunes(&self, live: &LiveSet, claimed: &HashSet<&ResourceKey>) -> Vec<Task> {
+        let mut prunes: Vec<Task> = Vec::new();
+        for (key, l) in &live.objects {
+            if claimed.contains(key) {
+                continue;
+            }
+            match classify::classify(l) {
+                Class::Resource => {}
+                Class::Skip => continue,
+                // Live hooks (leftovers of earlier syncs) are never pruned (T-2, P-2).
+                Class::Hook { .. } | Class::Ignored { .. } => continue,
+            }
+            // A prune's result key is the live object's own (cluster-scoped: no namespace).
+            let mut t = new_task(
+                SyncPhase::Sync,
+                classify::wave(l).0,
+                key.clone(),
+                TaskAction::Prune,
+                None,
+                None,
+                vec!["prune: live but not in the desired state (P-1)".into()],
+            );
+            t.live = Some(l.clone());
+            prunes.push(t);
+        }
+        if prunes.is_empty() {
+            return prunes;
+        }
+        mirror_prune_waves(&mut prunes);
+        self.apply_prune_last(&mut prunes);
+        prunes.sort_by(compare);
+        prunes
+    }
+
+    /// P-5: PruneLast prunes go to 1 + max(0, highest Sync-phase wave after P-4).
+    fn apply_prune_last(&self, prunes: &mut [Task]) {
+        let last = prunes
+            .iter()
+            .map(|t| t.wave)
+            .chain(self.sync_wave_max)
+            .max()
+            .unwrap_or(0)
+            .max(0)
+            + 1;
+        for t in prunes.iter_mut() {
+            let own = t
+                .live
+                .as_ref()
+                .is_some_and(|l| classify::has_sync_option(l, "PruneLast=true"));
+            if self.prune_last || own {
+                t.notes.push(format!("PruneLast: wave {} (P-5)", last));
+                t.wave = last;
+            }
+        }
+    }
+}
+
+/// Merges two lists already in T-7 order; on ties `a` comes first, exactly as a stable sort
+/// of `a` followed by `b` would order them.
+fn merge(a: Vec<Task>, b: Vec<Task>) -> Vec<Task> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().peekable();
+    for t in a {
+        while let Some(next) = b.next_if(|x| compare(x, &t).is_lt()) {
+            out.push(next);
+        }
+        out.push(t);
+    }
+    out.extend(b);
+    out
+}
+
+fn new_task(
+    phase: SyncPhase,
+    wave: i64,
+    key: ResourceKey,
+    action: TaskAction,
+    target: Option<Value>,
+    source: Option<Source>,
+    notes: Vec<String>,
+) -> Task {
+    let bare_key = (!key.namespace.is_empty()).then(|| ResourceKey {
+        namespace: String::new(),
+        ..key.clone()
+    });
+    Task {
+        phase,
+        wave,
+        kind_rank: kind_rank(&key.kind),
+        bare_key,
+        live_note_at: notes.len(),
+        key,
+        action,
+        target: target.map(Arc::new),
+        live: None,
+        hook: false,
+        delete_policies: Vec::new(),
+        source,
+        notes,
+    }
+}
+
+/// T-4.1: an empty namespace becomes the destination namespace, even on cluster-scoped kinds.
+fn enrich_namespace(target: &mut Value, dest_ns: &str) -> String {
+    let ns = object::namespace(target);
+    if ns.is_empty() {
+        object::set_namespace(target, dest_ns);
+        dest_ns.to_string()
+    } else {
+        ns.to_string()
+    }
+}
+
+/// N-1: `generateName + lower("<rev>-<phase>-<startedAt>")`, rev = first 7 chars when the
+/// revision has at least 8, else the whole revision.
+pub fn generated_name(generate_name: &str, settings: &SyncSettings, phase: SyncPhase) -> String {
+    let rev: String = if settings.revision.chars().count() >= 8 {
+        settings.revision.chars().take(7).collect()
+    } else {
+        settings.revision.clone()
+    };
+    let postfix = format!("{rev}-{}-{}", phase.as_str(), settings.started_at).to_lowercase();
+    format!("{generate_name}{postfix}")
+}
+
+fn wave_notes(obj: &Value) -> Vec<String> {
+    match classify::wave(obj) {
+        (w, classify::WaveSource::HelmWeight) => {
+            vec![format!("wave {w} from helm.sh/hook-weight (W-1, W-3)")]
+        }
+        (_, classify::WaveSource::Default) if object::has_annotation(obj, keys::SYNC_WAVE) => {
+            vec![format!(
+                "sync-wave {:?} is not an integer: wave 0 (W-2)",
+                object::annotation(obj, keys::SYNC_WAVE).unwrap_or_default()
+            )]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn leftover_note(policies: &[DeletePolicy]) -> String {
+    if policies.contains(&DeletePolicy::BeforeHookCreation) {
+        "leftover from an earlier sync: deleted before it is re-created (D-6)".into()
+    } else {
+        "leftover from an earlier sync, no BeforeHookCreation: applied onto the old object (D-7)"
+            .into()
+    }
+}
+
+/// P-4: mirror prune waves within the set of prune waves.
+fn mirror_prune_waves(prunes: &mut [Task]) {
+    let waves: BTreeSet<i64> = prunes.iter().map(|t| t.wave).collect();
+    let waves: Vec<i64> = waves.into_iter().collect();
+    let k = waves.len();
+    for t in prunes.iter_mut() {
+        if let Ok(i) = waves.binary_search(&t.wave) {
+            let mirrored = waves[k - 1 - i];
+            if mirrored != t.wave {
+                t.notes.push(format!(
+                    "prune order reversed: wave {} mirrored to {mirrored} (P-4)",
+                    t.wave
+                ));
+                t.wave = mirrored;
+            }
+        }
+    }
+}
