@@ -17,7 +17,7 @@ use crate::manifest::Manifest;
 use crate::model::{ResourceKey, Source, SyncPhase};
 use crate::object::{self, keys};
 use serde_json::{Value, json};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// Builds the sorted task list (spec T-1 … T-10). Pure; `O(n log n)` in objects.
@@ -36,6 +36,10 @@ pub struct Prepared {
     sorted: Vec<Task>,
     /// `sorted` after T-10: the whole task list whenever no prune or namespace task joins.
     adjusted: Arc<Vec<Task>>,
+    /// Indices into `adjusted` ordered by key, and those with a namespace ordered by bare
+    /// key: joined against the live map (ordered by key too) in one linear walk per pass.
+    by_key: Vec<usize>,
+    by_bare_key: Vec<usize>,
     excluded: Exclusions,
     /// O-8: the destination namespace task, created when the namespace is not live.
     create_namespace: Option<Task>,
@@ -218,9 +222,17 @@ impl Prepared {
         targets.sort_by(compare);
         let mut adjusted = targets.clone();
         adjust_dependencies(&mut adjusted);
+        let mut by_key: Vec<usize> = (0..adjusted.len()).collect();
+        by_key.sort_by(|&a, &b| adjusted[a].key.cmp(&adjusted[b].key));
+        let mut by_bare_key: Vec<usize> = (0..adjusted.len())
+            .filter(|&i| adjusted[i].bare_key.is_some())
+            .collect();
+        by_bare_key.sort_by(|&a, &b| adjusted[a].bare_key.cmp(&adjusted[b].bare_key));
         Prepared {
             sorted: targets,
             adjusted: Arc::new(adjusted),
+            by_key,
+            by_bare_key,
             excluded,
             create_namespace,
             dest_ns: dest_ns.to_string(),
@@ -237,17 +249,7 @@ impl Prepared {
     /// The task list of a pass against `live`: `O(n log n)` lookups, and a re-sort only
     /// when prune or namespace tasks join the prepared targets.
     pub fn assemble(&self, live: &LiveSet) -> Assembled {
-        let mut claimed: HashSet<&ResourceKey> = HashSet::new();
-        let found: Vec<Option<Arc<Value>>> = self
-            .adjusted
-            .iter()
-            .map(|t| {
-                live.find(t).map(|(k, v)| {
-                    claimed.insert(k);
-                    v.clone()
-                })
-            })
-            .collect();
+        let (found, claimed) = self.join_live(live);
         let prunes = self.prunes(live, &claimed);
         let namespace = self.create_namespace.as_ref().filter(|_| {
             live.namespaces
@@ -278,12 +280,44 @@ impl Prepared {
         }
     }
 
+    /// T-4.3 for every target at once: the live object of each task of `adjusted` (exact
+    /// key first, else the same key without namespace), and which live objects (by position
+    /// in the live map) some task claimed. A merge join of two key-ordered sequences:
+    /// linear, no hashing, no allocation per task — this runs on every pass.
+    fn join_live(&self, live: &LiveSet) -> (Vec<Option<Arc<Value>>>, Vec<bool>) {
+        let tasks = &self.adjusted;
+        let mut found: Vec<Option<Arc<Value>>> = vec![None; tasks.len()];
+        let mut claimed = vec![false; live.objects.len()];
+        let mut walk = |order: &[usize], key_of: &dyn Fn(&Task) -> Option<&ResourceKey>| {
+            let mut entries = live.objects.iter().enumerate().peekable();
+            for &i in order {
+                if found[i].is_some() {
+                    continue;
+                }
+                let Some(key) = key_of(&tasks[i]) else {
+                    continue;
+                };
+                while entries.next_if(|(_, (k, _))| *k < key).is_some() {}
+                if let Some((pos, (k, v))) = entries.peek()
+                    && *k == key
+                {
+                    found[i] = Some((*v).clone());
+                    claimed[*pos] = true;
+                }
+            }
+        };
+        walk(&self.by_key, &|t| Some(&t.key));
+        walk(&self.by_bare_key, &|t| t.bare_key.as_ref());
+        (found, claimed)
+    }
+
     /// Prune candidates (P-1, P-2): managed live objects without a target, hooks excluded,
     /// with their waves mirrored (P-4) and PruneLast applied (P-5), in T-7 order.
-    fn prunes(&self, live: &LiveSet, claimed: &HashSet<&ResourceKey>) -> Vec<Task> {
+    /// `claimed[i]`: the i-th live object (in key order) is some target's.
+    fn prunes(&self, live: &LiveSet, claimed: &[bool]) -> Vec<Task> {
         let mut prunes: Vec<Task> = Vec::new();
-        for (key, l) in &live.objects {
-            if claimed.contains(key) {
+        for ((key, l), claimed) in live.objects.iter().zip(claimed) {
+            if *claimed {
                 continue;
             }
             match classify::classify(l) {
