@@ -9,6 +9,7 @@ use crate::model::{ResourceKey, SyncPhase};
 use crate::object::{self, keys};
 use crate::plan::{Prepared, Task};
 use serde_json::Value;
+use foldhash::fast::FixedState;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -32,7 +33,7 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(input: PassInput, io: Io) -> Self {
+    pub fn new(mut input: PassInput, io: Io) -> Self {
         let fresh;
         let prepared = match &input.plan {
             Some(cache) if cache.serves(&input) => &cache.prepared,
@@ -42,8 +43,10 @@ impl Ctx {
             }
         };
         let set = prepared.assemble(&input.live.set);
-        let op = input.state.clone();
-        let index: HashMap<(SyncPhase, &ResourceKey), usize> = op
+        // The state moves into the context (nothing reads `input.state` after this).
+        let op = std::mem::replace(&mut input.state, SyncOperation::new(0));
+        // Rebuilt on every pass over every result: a fast, fixed-seed hasher (deterministic).
+        let index: HashMap<(SyncPhase, &ResourceKey), usize, FixedState> = op
             .results
             .iter()
             .enumerate()
