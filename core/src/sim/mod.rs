@@ -498,14 +498,31 @@ fn log_state_changes(
     after: &SyncOperation,
 ) -> bool {
     let mut changed = false;
-    let by_key: std::collections::HashMap<(crate::model::SyncPhase, &ResourceKey), &TaskResult> =
-        before
+    // A pass keeps every earlier result at its index (results stay in `order`, S-0) and
+    // appends new ones, so results are compared by position; a map is built only if that
+    // ever stops holding.
+    let positional = after.results.len() >= before.results.len()
+        && before
             .results
             .iter()
-            .map(|r| ((r.sync_phase, &r.key), r))
-            .collect();
-    for r in &after.results {
-        let old: Option<&TaskResult> = by_key.get(&(r.sync_phase, &r.key)).copied();
+            .zip(&after.results)
+            .all(|(b, a)| b.sync_phase == a.sync_phase && b.key == a.key);
+    let by_key: std::collections::BTreeMap<(crate::model::SyncPhase, &ResourceKey), &TaskResult> =
+        if positional {
+            std::collections::BTreeMap::new()
+        } else {
+            before
+                .results
+                .iter()
+                .map(|r| ((r.sync_phase, &r.key), r))
+                .collect()
+        };
+    for (i, r) in after.results.iter().enumerate() {
+        let old: Option<&TaskResult> = if positional {
+            before.results.get(i)
+        } else {
+            by_key.get(&(r.sync_phase, &r.key)).copied()
+        };
         if old != Some(r)
             && old.map(|o| (o.status, o.hook_phase, &o.message))
                 != Some((r.status, r.hook_phase, &r.message))
