@@ -288,26 +288,49 @@ impl Prepared {
         let tasks = &self.adjusted;
         let mut found: Vec<Option<Arc<Value>>> = vec![None; tasks.len()];
         let mut claimed = vec![false; live.objects.len()];
-        let mut walk = |order: &[usize], key_of: &dyn Fn(&Task) -> Option<&ResourceKey>| {
-            let mut entries = live.objects.iter().enumerate().peekable();
-            for &i in order {
-                if found[i].is_some() {
-                    continue;
+        // Live objects without a namespace: the only ones a bare key can match (usually few).
+        let mut bare_live: Vec<(usize, &ResourceKey, &Arc<Value>)> = Vec::new();
+        let mut entries = live.objects.iter().enumerate().peekable();
+        for &i in &self.by_key {
+            let key = &tasks[i].key;
+            while let Some(&(pos, (k, v))) = entries.peek() {
+                match k.cmp(key) {
+                    std::cmp::Ordering::Less => {
+                        if k.namespace.is_empty() {
+                            bare_live.push((pos, k, v));
+                        }
+                        entries.next();
+                    }
+                    std::cmp::Ordering::Equal => {
+                        found[i] = Some(v.clone());
+                        claimed[pos] = true;
+                        break; // the next task may have the same key (a hook in two phases)
+                    }
+                    std::cmp::Ordering::Greater => break,
                 }
-                let Some(key) = key_of(&tasks[i]) else {
+            }
+        }
+        bare_live.extend(
+            entries
+                .filter(|(_, (k, _))| k.namespace.is_empty())
+                .map(|(pos, (k, v))| (pos, k, v)),
+        );
+        // Only tasks no exact key matched fall back to the bare key (T-4.3).
+        if !bare_live.is_empty() {
+            let mut entries = bare_live.iter().peekable();
+            for &i in &self.by_bare_key {
+                let Some(key) = tasks[i].bare_key.as_ref().filter(|_| found[i].is_none()) else {
                     continue;
                 };
-                while entries.next_if(|(_, (k, _))| *k < key).is_some() {}
-                if let Some((pos, (k, v))) = entries.peek()
+                while entries.next_if(|(_, k, _)| *k < key).is_some() {}
+                if let Some((pos, k, v)) = entries.peek()
                     && *k == key
                 {
                     found[i] = Some((*v).clone());
                     claimed[*pos] = true;
                 }
             }
-        };
-        walk(&self.by_key, &|t| Some(&t.key));
-        walk(&self.by_bare_key, &|t| t.bare_key.as_ref());
+        }
         (found, claimed)
     }
 
