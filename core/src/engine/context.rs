@@ -8,9 +8,9 @@ use crate::health::{self, OperationState};
 use crate::model::{ResourceKey, SyncPhase};
 use crate::object::{self, keys};
 use crate::plan::{Prepared, Task};
-use serde_json::Value;
 use foldhash::fast::FixedState;
-use std::collections::HashMap;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 pub(crate) struct Ctx {
@@ -28,6 +28,10 @@ pub(crate) struct Ctx {
     pub op: SyncOperation,
     /// The order the next new result gets (S-0).
     next_order: usize,
+    /// What each result this pass touched looked like when the pass began (by index);
+    /// results at or past `initial_results` are new.
+    originals: BTreeMap<usize, (Option<ResultCode>, Option<OperationState>, String)>,
+    initial_results: usize,
     pub wave_callback: Option<WaveCallback>,
     pub notes: Vec<Note>,
 }
@@ -60,6 +64,8 @@ impl Ctx {
         let n = set.tasks.len();
         let next_order = op.results.iter().map(|r| r.order).max().unwrap_or(0) + 1;
         Ctx {
+            originals: BTreeMap::new(),
+            initial_results: op.results.len(),
             next_order,
             result_of,
             skip_dry_run: vec![false; n],
@@ -75,11 +81,36 @@ impl Ctx {
 
     pub fn finish(self) -> PassOutcome {
         let mut state = self.op;
-        state.results.sort_by_key(|r| r.order);
+        let changed: Vec<bool> = state
+            .results
+            .iter()
+            .enumerate()
+            .map(|(r, res)| {
+                r >= self.initial_results
+                    || self
+                        .originals
+                        .get(&r)
+                        .is_some_and(|(status, phase, message)| {
+                            (*status, *phase, message.as_str())
+                                != (res.status, res.hook_phase, res.message.as_str())
+                        })
+            })
+            .collect();
+        let mut flagged: Vec<(TaskResult, bool)> = state.results.into_iter().zip(changed).collect();
+        // Stable and almost always already sorted: results are appended in `order`.
+        flagged.sort_by_key(|(r, _)| r.order);
+        let changed = flagged
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, c))| *c)
+            .map(|(i, _)| i)
+            .collect();
+        state.results = flagged.into_iter().map(|(r, _)| r).collect();
         PassOutcome {
             state,
             wave_callback: self.wave_callback,
             notes: self.notes,
+            changed,
         }
     }
 
@@ -142,6 +173,9 @@ impl Ctx {
         match self.result_of[i] {
             Some(r) => {
                 let res = &mut self.op.results[r];
+                self.originals
+                    .entry(r)
+                    .or_insert_with(|| (res.status, res.hook_phase, res.message.clone()));
                 res.status = status;
                 res.hook_phase = state;
                 if !message.is_empty() {

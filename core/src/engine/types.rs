@@ -256,4 +256,9 @@ pub struct PassOutcome {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub wave_callback: Option<WaveCallback>,
     pub notes: Vec<Note>,
+    /// Indices into `state.results` of the results this pass created or whose status,
+    /// state or message it changed, ascending: what a progress view or a timeline shows,
+    /// without keeping the previous state to diff against.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub changed: Vec<usize>,
 }

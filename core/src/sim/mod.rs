@@ -17,9 +17,7 @@ pub use trace::*;
 
 use crate::classify;
 use crate::duration::Duration;
-use crate::engine::{
-    self, LiveView, OperationPhase, PassInput, PlanCache, SyncOperation, TaskResult,
-};
+use crate::engine::{self, LiveView, OperationPhase, PassInput, PlanCache, SyncOperation};
 use crate::health::{self, HealthRules};
 use crate::manifest::Manifest;
 use crate::model::{GroupKind, ResourceKey};
@@ -276,9 +274,11 @@ impl Sim {
                     set: self.cluster.live_set(),
                     discovery: self.cluster.discovery(),
                 },
-                state: state.clone(),
+                // Moved, not copied: the pass reports what it changed (`outcome.changed`).
+                state: std::mem::replace(&mut state, SyncOperation::new(0)),
                 plan: Some(plan_cache.clone()),
             };
+            let before = (input.state.phase, input.state.message.clone());
             let mut effect_log = Vec::new();
             let outcome = {
                 let cluster = &mut self.cluster;
@@ -318,7 +318,8 @@ impl Sim {
                     self.log(index, passes, TraceEvent::Cluster { change });
                 }
             }
-            let state_changed = log_state_changes(self, index, passes, &state, &outcome.state);
+            let state_changed =
+                log_state_changes(self, index, passes, (before.0, &before.1), &outcome);
             state = outcome.state;
             let cluster_changed = self.cluster.changes() != changes_before;
 
@@ -489,50 +490,29 @@ impl Sim {
     }
 }
 
-/// Logs phase/message and result changes; returns whether the operation state changed.
+/// Logs the results the pass changed and the phase/message if they moved; returns whether
+/// the operation state changed.
 fn log_state_changes(
     sim: &mut Sim,
     index: usize,
     pass: usize,
-    before: &SyncOperation,
-    after: &SyncOperation,
+    before: (OperationPhase, &str),
+    outcome: &engine::PassOutcome,
 ) -> bool {
-    let mut changed = false;
-    // A pass keeps every earlier result at its index (results stay in `order`, S-0) and
-    // appends new ones, so results are compared by position; a map is built only if that
-    // ever stops holding.
-    let positional = after.results.len() >= before.results.len()
-        && before
-            .results
-            .iter()
-            .zip(&after.results)
-            .all(|(b, a)| b.sync_phase == a.sync_phase && b.key == a.key);
-    let by_key: std::collections::BTreeMap<(crate::model::SyncPhase, &ResourceKey), &TaskResult> =
-        if positional {
-            std::collections::BTreeMap::new()
-        } else {
-            before
-                .results
-                .iter()
-                .map(|r| ((r.sync_phase, &r.key), r))
-                .collect()
-        };
-    for (i, r) in after.results.iter().enumerate() {
-        let old: Option<&TaskResult> = if positional {
-            before.results.get(i)
-        } else {
-            by_key.get(&(r.sync_phase, &r.key)).copied()
-        };
-        if old != Some(r)
-            && old.map(|o| (o.status, o.hook_phase, &o.message))
-                != Some((r.status, r.hook_phase, &r.message))
-        {
-            changed = true;
-            sim.log(index, pass, TraceEvent::Result { result: r.clone() });
+    let after = &outcome.state;
+    for &r in &outcome.changed {
+        if let Some(result) = after.results.get(r) {
+            sim.log(
+                index,
+                pass,
+                TraceEvent::Result {
+                    result: result.clone(),
+                },
+            );
         }
     }
-    if before.phase != after.phase || before.message != after.message {
-        changed = true;
+    let phase_changed = before.0 != after.phase || before.1 != after.message;
+    if phase_changed {
         sim.log(
             index,
             pass,
@@ -542,7 +522,7 @@ fn log_state_changes(
             },
         );
     }
-    changed || before.results.len() != after.results.len()
+    phase_changed || !outcome.changed.is_empty()
 }
 
 fn snapshot(cluster: &Cluster, created: &BTreeSet<ResourceKey>) -> Vec<ClusterObject> {
