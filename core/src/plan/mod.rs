@@ -53,6 +53,8 @@ pub struct Task {
     pub notes: Vec<String>,
     /// T-8 rank of the kind (the sort key after the wave).
     pub(crate) kind_rank: i32,
+    /// The kind the target defines if it is a CRD (T-10 pass B).
+    pub(crate) crd: Option<GroupKind>,
     /// T-4.3: the key with an empty namespace, looked up when the exact key is not live
     /// (`None` when the key's namespace is already empty). Precomputed so that attaching
     /// live objects on every pass allocates nothing.
@@ -63,7 +65,7 @@ pub struct Task {
 
 impl Task {
     pub fn is_prune(&self) -> bool {
-        self.target.is_none()
+        self.action == TaskAction::Prune
     }
 
     pub fn has_policy(&self, p: DeletePolicy) -> bool {
@@ -189,7 +191,13 @@ pub struct PlannedTask {
 
 /// The static plan (T-11) of a sync of `desired` against `live`.
 pub fn plan(desired: &[Manifest], live: &LiveSet, settings: &SyncSettings) -> Plan {
-    let set = build_tasks(desired, live, settings);
+    // The static plan shows keys, order and notes, never the objects to apply: skip
+    // building them (half of the planner's time, docs/benchmarks.md).
+    let prepared = Prepared::without_targets(desired, settings);
+    let set = TaskSet {
+        tasks: prepared.assemble(live).into_tasks(),
+        excluded: prepared.excluded().clone(),
+    };
     plan_from_tasks(&set)
 }
 

@@ -1,8 +1,7 @@
 //! Task order: the sort key (T-7, T-8) with hookline's tie-breaks, and the dependency
 //! adjustment that pulls Namespaces and CRDs in front of their first user (T-10).
 
-use super::{Task, crd_defines};
-use crate::object;
+use super::Task;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -88,28 +87,26 @@ pub(crate) fn adjust_dependencies(tasks: &mut Vec<Task>) {
     );
 }
 
-fn namespace_dependency(t: &Task) -> Option<String> {
-    let target = t.target.as_deref()?;
-    (object::group(target).is_empty() && object::kind(target) == "Namespace")
-        .then(|| object::name(target).to_string())
+// The T-10 keys, read from the task key (group, kind and name are the target's; the
+// namespace is the target's after enrichment, T-4) and from the CRD the target defines.
+type DependencyKey<'a> = (&'a str, &'a str);
+
+fn namespace_dependency(t: &Task) -> Option<DependencyKey<'_>> {
+    (t.key.group.is_empty() && t.key.kind == "Namespace").then_some(("", t.key.name.as_str()))
 }
 
-fn namespace_referencer(t: &Task) -> Option<String> {
-    let ns = object::namespace(t.target.as_deref()?);
-    (!ns.is_empty()).then(|| ns.to_string())
+fn namespace_referencer(t: &Task) -> Option<DependencyKey<'_>> {
+    (!t.key.namespace.is_empty()).then_some(("", t.key.namespace.as_str()))
 }
 
-fn crd_dependency(t: &Task) -> Option<String> {
-    crd_defines(t.target.as_deref()?).map(|gk| format!("{}/{}", gk.group, gk.kind))
+fn crd_dependency(t: &Task) -> Option<DependencyKey<'_>> {
+    t.crd
+        .as_ref()
+        .map(|gk| (gk.group.as_str(), gk.kind.as_str()))
 }
 
-fn crd_referencer(t: &Task) -> Option<String> {
-    let target = t.target.as_deref()?;
-    Some(format!(
-        "{}/{}",
-        object::group(target),
-        object::kind(target)
-    ))
+fn crd_referencer(t: &Task) -> Option<DependencyKey<'_>> {
+    Some((t.key.group.as_str(), t.key.kind.as_str()))
 }
 
 /// One T-10 pass. Argo CD walks the sorted list once, moving each dependency to the
@@ -119,15 +116,15 @@ fn crd_referencer(t: &Task) -> Option<String> {
 /// order the walk meets them, which is what this does in O(n).
 fn adjust(
     tasks: &mut Vec<Task>,
-    dependency: fn(&Task) -> Option<String>,
-    referencer: fn(&Task) -> Option<String>,
+    dependency: for<'a> fn(&'a Task) -> Option<DependencyKey<'a>>,
+    referencer: for<'a> fn(&'a Task) -> Option<DependencyKey<'a>>,
     what: &str,
 ) {
-    let mut first_referencer: HashMap<String, usize> = HashMap::new();
+    let mut first_referencer: HashMap<DependencyKey<'_>, usize> = HashMap::new();
     // moved[i] = index of the referencer the dependency at i moves in front of.
     let mut moved: Vec<Option<usize>> = vec![None; tasks.len()];
     for (i, t) in tasks.iter().enumerate() {
-        if t.target.is_none() {
+        if t.is_prune() {
             continue; // prunes take no part (T-10)
         }
         if let Some(key) = dependency(t) {

@@ -11,7 +11,9 @@
 //! [`build_tasks`] still means; `plan::tests` pins the equivalence.
 
 use super::order::{adjust_dependencies, compare};
-use super::{Excluded, Exclusions, LiveSet, SyncSettings, Task, TaskAction, TaskSet, kind_rank};
+use super::{
+    Excluded, Exclusions, LiveSet, SyncSettings, Task, TaskAction, TaskSet, crd_defines, kind_rank,
+};
 use crate::classify::{self, Class, DeletePolicy};
 use crate::manifest::Manifest;
 use crate::model::{ResourceKey, Source, SyncPhase};
@@ -94,6 +96,16 @@ fn live_note(t: &Task, live: bool) -> Option<String> {
 
 impl Prepared {
     pub fn new(desired: &[Manifest], settings: &SyncSettings) -> Prepared {
+        Prepared::build(desired, settings, true)
+    }
+
+    /// The same tasks without the objects to apply (`target` is `None` on every task):
+    /// for the static plan, which shows keys, order and notes only.
+    pub(crate) fn without_targets(desired: &[Manifest], settings: &SyncSettings) -> Prepared {
+        Prepared::build(desired, settings, false)
+    }
+
+    fn build(desired: &[Manifest], settings: &SyncSettings, with_targets: bool) -> Prepared {
         let dest_ns = settings.namespace.as_str();
         let mut targets: Vec<Task> = Vec::with_capacity(desired.len());
         let mut excluded = Exclusions::default();
@@ -121,8 +133,12 @@ impl Prepared {
                     reason: format!("{reason}: the object is neither applied nor pruned (H-7)"),
                 }),
                 Class::Resource => {
-                    let mut target = obj.clone();
-                    let ns = enrich_namespace(&mut target, dest_ns);
+                    let ns = enriched_namespace(obj, dest_ns);
+                    let target = with_targets.then(|| {
+                        let mut target = obj.clone();
+                        object::set_namespace(&mut target, ns);
+                        target
+                    });
                     let (group, kind, name) =
                         (object::group(obj), object::kind(obj), object::name(obj));
                     if group.is_empty() && kind == "Namespace" {
@@ -135,11 +151,12 @@ impl Prepared {
                         classify::wave(obj).0,
                         ResourceKey::new(group, kind, ns, name),
                         TaskAction::Apply,
-                        Some(target),
+                        target,
                         Some(m.source.clone()),
                         notes,
                     );
                     t.live_note_at = live_note_at;
+                    t.crd = crd_defines(obj);
                     targets.push(t);
                 }
                 Class::Hook { phases } => {
@@ -153,22 +170,27 @@ impl Prepared {
                     }
                     let policies = classify::delete_policies(obj);
                     let (wave, wave_source) = classify::wave(obj);
+                    let ns = enriched_namespace(obj, dest_ns);
+                    let crd = crd_defines(obj);
                     for phase in phases {
-                        let mut target = obj.clone();
                         let mut notes = wave_notes(obj);
-                        if object::name(obj).is_empty() {
-                            let generated =
-                                generated_name(object::generate_name(obj), settings, phase);
+                        let name = if object::name(obj).is_empty() {
                             notes.push(format!(
                                 "name generated from generateName {:?} (N-1)",
                                 object::generate_name(obj)
                             ));
-                            object::set_name(&mut target, &generated);
-                        }
+                            generated_name(object::generate_name(obj), settings, phase)
+                        } else {
+                            object::name(obj).to_string()
+                        };
                         let live_note_at = notes.len();
-                        object::add_finalizer(&mut target, keys::HOOK_FINALIZER);
-                        let ns = enrich_namespace(&mut target, dest_ns);
-                        let name = object::name(&target).to_string();
+                        let target = with_targets.then(|| {
+                            let mut target = obj.clone();
+                            object::set_name(&mut target, &name);
+                            object::add_finalizer(&mut target, keys::HOOK_FINALIZER);
+                            object::set_namespace(&mut target, ns);
+                            target
+                        });
                         let (group, kind) = (object::group(obj), object::kind(obj));
                         if phase == SyncPhase::SyncFail
                             && wave_source != classify::WaveSource::Default
@@ -182,10 +204,11 @@ impl Prepared {
                             wave,
                             ResourceKey::new(group, kind, ns, name),
                             TaskAction::Apply,
-                            Some(target),
+                            target,
                             Some(m.source.clone()),
                             notes,
                         );
+                        t.crd = crd.clone();
                         t.hook = true;
                         t.delete_policies = policies.clone();
                         t.live_note_at = live_note_at;
@@ -199,9 +222,10 @@ impl Prepared {
         let create_namespace = (settings.has_option("CreateNamespace=true")
             && !resource_namespaces.contains(dest_ns))
         .then(|| {
-            let mut target =
-                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": dest_ns}});
-            let ns = enrich_namespace(&mut target, dest_ns);
+            // T-4.1 applies to it too: cluster-scoped, yet enriched with the namespace.
+            let target = json!({"apiVersion": "v1", "kind": "Namespace",
+                "metadata": {"name": dest_ns, "namespace": dest_ns}});
+            let ns = dest_ns;
             new_task(
                 SyncPhase::PreSync,
                 0,
@@ -425,6 +449,7 @@ fn new_task(
     Task {
         phase,
         wave,
+        crd: None,
         kind_rank: kind_rank(&key.kind),
         bare_key,
         live_note_at: notes.len(),
@@ -440,13 +465,10 @@ fn new_task(
 }
 
 /// T-4.1: an empty namespace becomes the destination namespace, even on cluster-scoped kinds.
-fn enrich_namespace(target: &mut Value, dest_ns: &str) -> String {
-    let ns = object::namespace(target);
-    if ns.is_empty() {
-        object::set_namespace(target, dest_ns);
-        dest_ns.to_string()
-    } else {
-        ns.to_string()
+fn enriched_namespace<'a>(obj: &'a Value, dest_ns: &'a str) -> &'a str {
+    match object::namespace(obj) {
+        "" => dest_ns,
+        ns => ns,
     }
 }
 
