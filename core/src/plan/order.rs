@@ -109,6 +109,15 @@ fn crd_referencer(t: &Task) -> Option<DependencyKey<'_>> {
     Some((t.key.group.as_str(), t.key.kind.as_str()))
 }
 
+/// Whether either T-10 pass would move anything: some Namespace or CRD target has a
+/// referencer of its key (a quick check, so that the pre-move order need not be kept).
+pub(crate) fn needs_dependency_moves(tasks: &[Task]) -> bool {
+    let has = |dep: for<'a> fn(&'a Task) -> Option<DependencyKey<'a>>| {
+        tasks.iter().any(|t| !t.is_prune() && dep(t).is_some())
+    };
+    has(namespace_dependency) || has(crd_dependency)
+}
+
 /// One T-10 pass. Argo CD walks the sorted list once, moving each dependency to the
 /// position of the first earlier referencer of its key (shifting the rest down) and giving
 /// it that referencer's phase and wave. Moving one element at a time is O(n²); the result is

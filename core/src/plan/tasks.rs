@@ -10,7 +10,7 @@
 //! The result is identical to sorting and adjusting everything from scratch, which is what
 //! [`build_tasks`] still means; `plan::tests` pins the equivalence.
 
-use super::order::{adjust_dependencies, compare};
+use super::order::{adjust_dependencies, compare, needs_dependency_moves};
 use super::{
     Excluded, Exclusions, LiveSet, SyncSettings, Task, TaskAction, TaskSet, crd_defines, kind_rank,
 };
@@ -20,7 +20,7 @@ use crate::model::{ResourceKey, Source, SyncPhase};
 use crate::object::{self, keys};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Builds the sorted task list (spec T-1 … T-10). Pure; `O(n log n)` in objects.
 pub fn build_tasks(desired: &[Manifest], live: &LiveSet, settings: &SyncSettings) -> TaskSet {
@@ -34,14 +34,15 @@ pub fn build_tasks(desired: &[Manifest], live: &LiveSet, settings: &SyncSettings
 /// The part of the task list that depends only on the desired manifests and the settings.
 #[derive(Clone, Debug)]
 pub struct Prepared {
-    /// Target tasks in T-7 order, before the T-10 moves; no live objects attached.
-    sorted: Vec<Task>,
+    /// Target tasks in T-7 order before the T-10 moves, kept only if T-10 moved any
+    /// (otherwise `adjusted` is that order); no live objects attached.
+    sorted: Option<Vec<Task>>,
     /// `sorted` after T-10: the whole task list whenever no prune or namespace task joins.
     adjusted: Arc<Vec<Task>>,
     /// Indices into `adjusted` ordered by key, and those with a namespace ordered by bare
     /// key: joined against the live map (ordered by key too) in one linear walk per pass.
-    by_key: Vec<usize>,
-    by_bare_key: Vec<usize>,
+    /// Built on the first join with a non-empty live set (a static plan never needs it).
+    join_order: OnceLock<JoinOrder>,
     excluded: Exclusions,
     /// O-8: the destination namespace task, created when the namespace is not live.
     create_namespace: Option<Task>,
@@ -113,7 +114,10 @@ impl Prepared {
 
         for m in desired {
             let obj = &m.object;
-            if classify::is_delete_hook_only(obj) {
+            let class = classify::classify(obj);
+            // H-10 (classify::is_delete_hook_only, without classifying twice).
+            if !matches!(class, Class::Hook { .. }) && !classify::delete_hook_types(obj).is_empty()
+            {
                 excluded.ignored.push(Excluded {
                     key: object::key(obj),
                     source: Some(m.source.clone()),
@@ -121,7 +125,7 @@ impl Prepared {
                 });
                 continue;
             }
-            match classify::classify(obj) {
+            match class {
                 Class::Skip => excluded.skipped.push(Excluded {
                     key: object::key(obj),
                     source: Some(m.source.clone()),
@@ -244,19 +248,13 @@ impl Prepared {
             .max();
         // Stable: equal keys keep manifest order, as the one-shot sort did.
         targets.sort_by(compare);
-        let mut adjusted = targets.clone();
+        let mut adjusted = targets;
+        let sorted = needs_dependency_moves(&adjusted).then(|| adjusted.clone());
         adjust_dependencies(&mut adjusted);
-        let mut by_key: Vec<usize> = (0..adjusted.len()).collect();
-        by_key.sort_by(|&a, &b| adjusted[a].key.cmp(&adjusted[b].key));
-        let mut by_bare_key: Vec<usize> = (0..adjusted.len())
-            .filter(|&i| adjusted[i].bare_key.is_some())
-            .collect();
-        by_bare_key.sort_by(|&a, &b| adjusted[a].bare_key.cmp(&adjusted[b].bare_key));
         Prepared {
-            sorted: targets,
+            sorted,
             adjusted: Arc::new(adjusted),
-            by_key,
-            by_bare_key,
+            join_order: OnceLock::new(),
             excluded,
             create_namespace,
             dest_ns: dest_ns.to_string(),
@@ -288,7 +286,7 @@ impl Prepared {
         }
 
         // Extra tasks: merge them into the T-7 order, then run T-10 over the whole list.
-        let mut targets: Vec<Task> = self.sorted.clone();
+        let mut targets: Vec<Task> = self.sorted.as_ref().unwrap_or(&self.adjusted).clone();
         for t in &mut targets {
             t.live = live.find(t).map(|(_, v)| v.clone());
         }
@@ -312,10 +310,14 @@ impl Prepared {
         let tasks = &self.adjusted;
         let mut found: Vec<Option<Arc<Value>>> = vec![None; tasks.len()];
         let mut claimed = vec![false; live.objects.len()];
+        if live.objects.is_empty() {
+            return (found, claimed);
+        }
+        let order = self.join_order.get_or_init(|| JoinOrder::new(tasks));
         // Live objects without a namespace: the only ones a bare key can match (usually few).
         let mut bare_live: Vec<(usize, &ResourceKey, &Arc<Value>)> = Vec::new();
         let mut entries = live.objects.iter().enumerate().peekable();
-        for &i in &self.by_key {
+        for &i in &order.by_key {
             let key = &tasks[i].key;
             while let Some(&(pos, (k, v))) = entries.peek() {
                 match k.cmp(key) {
@@ -342,7 +344,7 @@ impl Prepared {
         // Only tasks no exact key matched fall back to the bare key (T-4.3).
         if !bare_live.is_empty() {
             let mut entries = bare_live.iter().peekable();
-            for &i in &self.by_bare_key {
+            for &i in &order.by_bare_key {
                 let Some(key) = tasks[i].bare_key.as_ref().filter(|_| found[i].is_none()) else {
                     continue;
                 };
@@ -414,6 +416,28 @@ impl Prepared {
                 t.notes.push(format!("PruneLast: wave {} (P-5)", last));
                 t.wave = last;
             }
+        }
+    }
+}
+
+/// Task indices in key order and in bare-key order, for [`Prepared::join_live`].
+#[derive(Clone, Debug)]
+struct JoinOrder {
+    by_key: Vec<usize>,
+    by_bare_key: Vec<usize>,
+}
+
+impl JoinOrder {
+    fn new(tasks: &[Task]) -> JoinOrder {
+        let mut by_key: Vec<usize> = (0..tasks.len()).collect();
+        by_key.sort_by(|&a, &b| tasks[a].key.cmp(&tasks[b].key));
+        let mut by_bare_key: Vec<usize> = (0..tasks.len())
+            .filter(|&i| tasks[i].bare_key.is_some())
+            .collect();
+        by_bare_key.sort_by(|&a, &b| tasks[a].bare_key.cmp(&tasks[b].bare_key));
+        JoinOrder {
+            by_key,
+            by_bare_key,
         }
     }
 }
