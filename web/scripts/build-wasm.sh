@@ -1,7 +1,6 @@
 #!/bin/sh
-# Builds the wasm package the playground imports (web/pkg, ES module glue) and, for vitest,
-# the same module bound for node (web/pkg-node). Recipe and pins: ../shared/spec/toolchain.md
-# sections 2-3 — wasm-bindgen CLI = the crate's exact version, npm binaryen's wasm-opt (Debian's
+# Builds the wasm package the playground (and vitest, via initSync) imports: web/pkg, ES module
+# glue. Recipe and pins: ../shared/spec/toolchain.md sections 2-3 — wasm-bindgen CLI = the crate's exact version, npm binaryen's wasm-opt (Debian's
 # breaks the externref table, trap 2), no wasm-pack, names dropped by wasm-bindgen, not `strip`.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -15,9 +14,7 @@ fi
 target=${CARGO_TARGET_DIR:-target}
 cargo build -p hookline-wasm --target wasm32-unknown-unknown --profile wasm-release
 wasm="$target/wasm32-unknown-unknown/wasm-release/hookline_wasm.wasm"
-rm -rf web/pkg web/pkg-node
 wasm-bindgen "$wasm" --out-dir web/pkg --target web --remove-name-section --remove-producers-section
-wasm-bindgen "$wasm" --out-dir web/pkg-node --target nodejs --remove-name-section --remove-producers-section
 web/node_modules/.bin/wasm-opt -Oz web/pkg/hookline_wasm_bg.wasm -o web/pkg/hookline_wasm_bg.wasm
 printf 'build-wasm: web/pkg/hookline_wasm_bg.wasm %s bytes, %s gzip\n' \
     "$(wc -c < web/pkg/hookline_wasm_bg.wasm)" "$(gzip -9 -c web/pkg/hookline_wasm_bg.wasm | wc -c)"
