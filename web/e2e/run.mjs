@@ -81,7 +81,7 @@ const files = readdirSync(examples).filter((f) => f.endsWith(".yaml")).sort();
 for (const f of files) {
   await check(`gallery ${f}: timeline and cluster match \`hookline simulate\``, async () => {
     const expected = cli(join(examples, f));
-    const id = f.replace(/\.yaml$/, "");
+    const id = f.replace(/^scenario-/, "").replace(/\.yaml$/, "");
     const before = await runs(page);
     await page.click(`[data-example="${id}"]`);
     await nextRun(page, before);

@@ -26,7 +26,7 @@ describe("scenario <-> state", () => {
   });
 
   it("names each buffer for lint, so finding lines are the editor's", () => {
-    const s = load("01-migration-and-clean-up.yaml");
+    const s = load("scenario-01-migration-and-clean-up.yaml");
     const set = toManifestSet(s);
     expect(set.manifests.map((m) => m.file)).toEqual(["migration-job.yaml", "deployment.yaml", "cleanup-job.yaml"]);
     const findings = hl.lint(set);
@@ -38,7 +38,7 @@ describe("scenario <-> state", () => {
 describe("what-if edits", () => {
   it("a toggled outcome changes what core computes", () => {
     // S-9: the failing PreSync hook stops the sync; making it succeed lets it finish.
-    const failing = load("02-migration-fails.yaml");
+    const failing = load("scenario-02-migration-fails.yaml");
     const ref = "batch/Job/db-migration";
     expect(whatIfOf(failing, ref)).toMatchObject({ outcome: "fail", afterSeconds: 3 });
     expect(hl.simulate(toScenario(failing)).operations[0].phase).toBe("Failed");
@@ -50,7 +50,7 @@ describe("what-if edits", () => {
   });
 
   it("apply and dry-run failures become behaviour rules core honours", () => {
-    const s = load("01-migration-and-clean-up.yaml");
+    const s = load("scenario-01-migration-and-clean-up.yaml");
     const dry = setWhatIf(s, "apps/Deployment/my-app", { outcome: "default", applyFails: false, dryRunFails: true });
     const report = hl.simulate(toScenario(dry));
     expect(report.operations[0].phase).toBe("Failed");
@@ -73,7 +73,7 @@ describe("export", () => {
   });
 
   it("recorded expectations fail when the outcome changes", () => {
-    const s = load("01-migration-and-clean-up.yaml");
+    const s = load("scenario-01-migration-and-clean-up.yaml");
     const e = expectFromReport(hl.simulate(toScenario(s)));
     const broken = setWhatIf(s, "batch/Job/db-migration", { outcome: "fail", applyFails: false, dryRunFails: false });
     expect(hl.test(toScenario(broken, e)).passed).toBe(false);
@@ -82,7 +82,7 @@ describe("export", () => {
 
 describe("URL fragment", () => {
   it("round-trips the whole state, compressed", async () => {
-    const s: PlaygroundState = { ...load("06-leftover-hook-reused.yaml"), cluster: "kind: ConfigMap\n# ünïcode ✓\n" };
+    const s: PlaygroundState = { ...load("scenario-06-leftover-hook-reused.yaml"), cluster: "kind: ConfigMap\n# ünïcode ✓\n" };
     const frag = await encodeState(s);
     expect(frag).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(frag.length).toBeLessThan(JSON.stringify(s).length);

@@ -11,7 +11,7 @@ const report = (f: string) => {
 
 describe("timeline moments", () => {
   it("end with the operation's phase and message as core reports them", () => {
-    for (const f of ["01-migration-and-clean-up.yaml", "02-migration-fails.yaml", "12-retry.yaml"]) {
+    for (const f of ["scenario-01-migration-and-clean-up.yaml", "scenario-02-migration-fails.yaml", "scenario-12-retry.yaml"]) {
       const r = report(f);
       const ms = moments(r);
       const last = ms[ms.length - 1];
@@ -24,7 +24,7 @@ describe("timeline moments", () => {
   });
 
   it("track each task's recorded state over time", () => {
-    const ms = moments(report("02-migration-fails.yaml"));
+    const ms = moments(report("scenario-02-migration-fails.yaml"));
     const states = ms.map((m) => m.tasks.find((t) => t.ref.endsWith("Job/default/db-migration"))?.hookPhase);
     expect(states).toContain("Running");
     expect(states[states.length - 1]).toBe("Failed");
@@ -32,7 +32,7 @@ describe("timeline moments", () => {
   });
 
   it("link events to the spec rules core cites", () => {
-    const ms = moments(report("01-migration-and-clean-up.yaml"));
+    const ms = moments(report("scenario-01-migration-and-clean-up.yaml"));
     const rules = new Set(ms.flatMap((m) => m.events.flatMap((e) => e.rules)));
     expect(rules.has("S-10")).toBe(true);
     expect(rules.has("D-4")).toBe(true);
@@ -40,7 +40,7 @@ describe("timeline moments", () => {
   });
 
   it("split several operations", () => {
-    const r = report("07-generate-name-accumulates.yaml");
+    const r = report("scenario-07-generate-name-accumulates.yaml");
     const ops = new Set(moments(r).map((m) => m.operation));
     expect([...ops]).toEqual([0, 1, 2]);
   });
