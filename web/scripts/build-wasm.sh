@@ -1,7 +1,9 @@
 #!/bin/sh
 # Builds the wasm package the playground (and vitest, via initSync) imports: web/pkg, ES module
-# glue. Recipe and pins: ../shared/spec/toolchain.md sections 2-3 — wasm-bindgen CLI = the crate's exact version, npm binaryen's wasm-opt (Debian's
-# breaks the externref table, trap 2), no wasm-pack, names dropped by wasm-bindgen, not `strip`.
+# glue. Recipe and pins: ../shared/spec/toolchain.md sections 2-3 — wasm-bindgen CLI = the
+# crate's exact version, npm binaryen's wasm-opt (Debian's breaks the externref table, trap 2),
+# no wasm-pack, names dropped by wasm-bindgen rather than `strip` (trap 3). The wasm-release
+# profile (opt-level z) keeps the module under 400 KB gzip (docs/benchmarks.md).
 set -eu
 cd "$(dirname "$0")/../.."
 want=0.2.130

@@ -5,6 +5,18 @@ import { yaml } from "@codemirror/lang-yaml";
 import { EditorState, type Extension } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { setDiagnostics, lintGutter, type Diagnostic } from "@codemirror/lint";
+import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
+import { tags } from "@lezer/highlight";
+
+// YAML colours from the page's theme variables, so light and dark both stay readable.
+const themed = HighlightStyle.define([
+  { tag: tags.definition(tags.propertyName), color: "var(--syn-key)" },
+  { tag: [tags.string, tags.special(tags.string)], color: "var(--syn-str)" },
+  { tag: tags.content, color: "var(--fg)" },
+  { tag: [tags.lineComment, tags.meta], color: "var(--muted)", fontStyle: "italic" },
+  { tag: [tags.labelName, tags.typeName, tags.keyword], color: "var(--syn-other)" },
+  { tag: [tags.separator, tags.punctuation, tags.squareBracket, tags.brace], color: "var(--muted)" },
+]);
 
 export interface LineDiagnostic { line: number; column?: number; severity: "error" | "warning" | "info"; message: string; }
 
@@ -18,6 +30,7 @@ export class TabbedEditor {
     this.extensions = [
       basicSetup,
       yaml(),
+      syntaxHighlighting(themed),
       lintGutter(),
       EditorView.lineWrapping,
       EditorView.contentAttributes.of({ "aria-label": "manifest editor" }),
