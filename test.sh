@@ -43,7 +43,9 @@ stage_conformance() {
 # --- the playground (issue 6): web/README section in README.md -------------------------------
 
 stage_wasm_node() {
-    # hookline-wasm's wasm-bindgen tests, under node (no browser config => node runner).
+    # hookline-wasm for its real target: clippy (the clippy stage sees it only as a native
+    # rlib), then its wasm-bindgen tests under node (no browser config => node runner).
+    cargo clippy -p hookline-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
         cargo test -p hookline-wasm --target wasm32-unknown-unknown
 }

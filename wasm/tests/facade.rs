@@ -1,6 +1,8 @@
 //! The facade under node (wasm-bindgen-test-runner): JS values in, core's answers out,
 //! structured `Error`s for bad input. Run by `./test.sh wasm_node`.
 #![cfg(target_arch = "wasm32")]
+// Test code (clippy's allow-unwrap-in-tests does not recognise #[wasm_bindgen_test]).
+#![allow(clippy::unwrap_used)]
 
 use hookline_wasm as hw;
 use js_sys::{JSON, Reflect};

@@ -229,6 +229,30 @@ await check("keyboard: view tabs with arrow keys, timeline scrub with arrow keys
   assert((await text(page, "#tl-clock")) !== c2, "play advanced the timeline");
 });
 
+await check("rule links open the readable rule reference", async () => {
+  await page.click("#tab-timeline");
+  await page.click("#tl-last");
+  const badge = page.locator("#tl-events .rule").first();
+  const id = await badge.innerText();
+  await badge.click();
+  await page.waitForSelector("#rule-dialog[open]");
+  assert((await text(page, "#rule-title")).startsWith(id), `dialog for ${id}`);
+  assert((await text(page, "#rule-text")).length > 20, "rule text shown");
+  await page.keyboard.press("Escape");
+  assert(!(await page.isVisible("#rule-dialog")), "Escape closes it");
+});
+
+await check("a lint finding opens its file", async () => {
+  const before = await runs(page);
+  await page.click('[data-example="01-migration-and-clean-up"]');
+  await nextRun(page, before);
+  const item = page.locator('.problems .item[data-code="HL004"]').last();
+  const file = /(\S+\.yaml):\d+/.exec(await item.innerText())?.[1];
+  await item.click();
+  eq(await page.locator('#file-tabs [aria-selected="true"]').innerText(), file, "the selected tab is the finding's file");
+  assert((await page.locator(".cm-lint-marker-warning").count()) > 0, "warning marker in the gutter");
+});
+
 await check("dark theme", async () => {
   await page.click("#theme");
   eq(await page.evaluate(() => document.documentElement.dataset.theme), "dark", "theme");
