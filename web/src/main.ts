@@ -4,7 +4,6 @@ import type { Finding, SimulationReport } from "../pkg/hookline_wasm.js";
 import { byId, h } from "./dom";
 import { TabbedEditor, type LineDiagnostic } from "./editor";
 import { EXAMPLES } from "./gallery";
-import rules from "./generated/rules.json";
 import { CLUSTER_FILE, decodeState, encodeState, setWhatIf, type PlaygroundState } from "./state";
 import { moments, type Moment } from "./timeline";
 import { clusterView, opBar, phaseText, planView, timelineView, whatIfView } from "./views";
@@ -108,8 +107,13 @@ function saveUrl(): void {
 }
 
 // ---- rendering -------------------------------------------------------------------------------
-function openRule(id: string): void {
-  const r = (rules as Record<string, { title: string; section: string; text: string }>)[id];
+// The rule reference (~100 KB) is loaded the first time a rule is opened, not at start-up.
+type RuleText = { title: string; section: string; text: string };
+let rules: Promise<Record<string, RuleText>> | undefined;
+
+async function openRule(id: string): Promise<void> {
+  rules ??= import("./generated/rules.json").then((m) => m.default as Record<string, RuleText>);
+  const r = (await rules)[id];
   byId("rule-title").textContent = r ? `${id} ${r.title}` : id;
   byId("rule-section").textContent = r ? `spec/argocd-semantics.md, ${r.section}` : "not in the rule reference";
   byId("rule-text").textContent = r?.text ?? "";
