@@ -57,6 +57,16 @@ describe("what-if edits", () => {
     expect(report.operations[0].applied).toEqual([]); // S-2: a failed dry-run applies nothing
   });
 
+  it("a deletion that hangs blocks the prune wave (S-6) until nothing can change", () => {
+    const s = load("scenario-09-prune-order.yaml");
+    const stuck = setWhatIf(s, "ConfigMap/old-b", { outcome: "default", applyFails: false, dryRunFails: false, deleteHangs: true });
+    expect(stuck.behaviour).toEqual([{ match: "ConfigMap/old-b", delete: "hang" }]);
+    expect(whatIfOf(stuck, "ConfigMap/old-b").deleteHangs).toBe(true);
+    const op = hl.simulate(toScenario(stuck)).operations[0];
+    expect(op.completed).toBe(false);
+    expect(op.message).toContain("deletion");
+  });
+
   it("builds the reference behaviour rules match", () => {
     expect(objectRef({ group: "", kind: "ConfigMap", name: "x" })).toBe("ConfigMap/x");
     expect(objectRef({ group: "batch", kind: "Job", name: "y" })).toBe("batch/Job/y");

@@ -99,6 +99,8 @@ export interface ObjectWhatIf {
   afterSeconds?: number;
   applyFails: boolean;
   dryRunFails: boolean;
+  /** Its deletion never completes (a stuck finalizer). */
+  deleteHangs?: boolean;
 }
 
 /** The what-if settings of one object, read from the rule whose `match` is exactly `ref`. */
@@ -110,6 +112,7 @@ export function whatIfOf(s: PlaygroundState, ref: string): ObjectWhatIf {
     afterSeconds: after === undefined ? undefined : durationSeconds(after),
     applyFails: r?.apply === "fail",
     dryRunFails: r?.dryRun === "fail",
+    deleteHangs: r?.delete === "hang",
   };
 }
 
@@ -118,7 +121,6 @@ export function setWhatIf(s: PlaygroundState, ref: string, w: ObjectWhatIf): Pla
   const old = s.behaviour.find((b) => b.match === ref);
   const rule: BehaviourRule = { match: ref };
   if (old?.health && w.outcome === "default") rule.health = old.health;
-  if (old?.delete) rule.delete = old.delete;
   if (old?.message) rule.message = old.message;
   if (w.outcome !== "default") {
     rule.outcome = w.outcome;
@@ -126,6 +128,7 @@ export function setWhatIf(s: PlaygroundState, ref: string, w: ObjectWhatIf): Pla
   }
   if (w.applyFails) rule.apply = "fail";
   if (w.dryRunFails) rule.dryRun = "fail";
+  if (w.deleteHangs) rule.delete = "hang";
   const meaningful = Object.keys(rule).length > 1;
   const rest = s.behaviour.filter((b) => b.match !== ref);
   // Exact rules go first: the first matching rule wins, and a glob rule must not shadow them.

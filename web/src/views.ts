@@ -155,7 +155,7 @@ export function whatIfView(state: PlaygroundState, op: OperationReport | undefin
   const seen = new Set<string>();
   const tasks = (op?.plan.steps ?? []).flatMap((s) => s.tasks).filter((t) => {
     const ref = objectRef(t);
-    if (t.action !== "apply" || seen.has(ref)) return false;
+    if (t.action === "createNamespace" || seen.has(ref)) return false;
     seen.add(ref);
     return true;
   });
@@ -169,19 +169,23 @@ export function whatIfView(state: PlaygroundState, op: OperationReport | undefin
       value: w.afterSeconds === undefined ? "" : String(w.afterSeconds), placeholder: "1" });
     const apply = h("input", { type: "checkbox", id: `wi-apply-${id}`, checked: w.applyFails, "aria-label": `apply of ${ref} fails` });
     const dry = h("input", { type: "checkbox", id: `wi-dry-${id}`, checked: w.dryRunFails, "aria-label": `dry-run of ${ref} fails` });
+    const del = h("input", { type: "checkbox", id: `wi-delete-${id}`, checked: !!w.deleteHangs, "aria-label": `deletion of ${ref} hangs` });
     const commit = () => on.setObject(ref, {
       outcome: sel.value as OutcomeChoice,
       afterSeconds: after.value === "" ? undefined : Number(after.value),
       applyFails: apply.checked,
       dryRunFails: dry.checked,
+      deleteHangs: del.checked,
     });
-    for (const el of [sel, after, apply, dry]) el.addEventListener("change", commit);
-    return h("tr", { "data-ref": ref }, h("td", { class: "mono" }, `${t.phase}: ${ref}`), h("td", {}, sel), h("td", {}, after), h("td", {}, apply), h("td", {}, dry));
+    for (const el of [sel, after, apply, dry, del]) el.addEventListener("change", commit);
+    const prune = t.action === "prune";
+    return h("tr", { "data-ref": ref }, h("td", { class: "mono" }, `${t.phase}: ${ref}`, prune ? h("span", { class: "badge" }, "prune") : null),
+      h("td", {}, prune ? "" : sel), h("td", {}, prune ? "" : after), h("td", {}, prune ? "" : apply), h("td", {}, prune ? "" : dry), h("td", {}, del));
   });
   return h("div", { class: "whatif", id: "whatif" }, settings,
     h("h3", {}, "Every hook and resource"),
     h("p", { class: "muted" }, "\"default\" is the simulated cluster's normal behaviour: kinds with a health check are Progressing for 1 s, then Healthy."),
-    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "object"), h("th", {}, "outcome"), h("th", {}, "after (s)"), h("th", {}, "apply fails"), h("th", {}, "dry-run fails"))),
+    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "object"), h("th", {}, "outcome"), h("th", {}, "after (s)"), h("th", {}, "apply fails"), h("th", {}, "dry-run fails"), h("th", {}, "deletion hangs"))),
       h("tbody", {}, rows)),
     h("h3", {}, "The cluster before the first sync"),
     h("p", {}, "Objects that already exist (e.g. hooks left over from an earlier sync) are in the ",
