@@ -5,8 +5,7 @@
 # stage does not stop the later ones (one run shows every problem); the summary lists each
 # stage's result and time, and the script exits 1 if any stage failed.
 #
-# To add a stage (e.g. the web playground: npm ci, tsc, vitest, vite build, e2e), write a
-# `stage_web_…` function below and append its name to STAGES.
+# To add a stage, write a `stage_<name>` function below and append its name to STAGES.
 #
 # Usage: ./test.sh [stage...]    (no argument: all stages; e.g. ./test.sh clippy test)
 set -euo pipefail
@@ -38,10 +37,34 @@ stage_conformance() {
         echo "skipped: \`hookline test\` does not exist yet"
         return 0
     fi
-    cargo run -q -p hookline -- test ../shared/conformance/*.yaml tests/scenarios examples/seed/scenario.yaml
+    cargo run -q -p hookline -- test ../shared/conformance/*.yaml tests/scenarios examples/seed/scenario.yaml examples/playground
 }
 
-STAGES=(fmt clippy test wasm conformance)
+# --- the playground (issue 6): web/README section in README.md -------------------------------
+
+stage_wasm_node() {
+    # hookline-wasm for its real target: clippy (the clippy stage sees it only as a native
+    # rlib), then its wasm-bindgen tests under node (no browser config => node runner).
+    cargo clippy -p hookline-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+        cargo test -p hookline-wasm --target wasm32-unknown-unknown
+}
+
+stage_web() {
+    # npm ci, the wasm package (web/scripts/build-wasm.sh), type check, vitest, static build.
+    (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run -s wasm &&
+        node scripts/rules.mjs --check && npx tsc --noEmit -p . && npx vitest run && npx vite build)
+}
+
+stage_e2e() {
+    # The built site in Debian's Chromium; the CLI (debug build) is the oracle. Needs the
+    # web stage's web/dist.
+    cargo build -q -p hookline
+    local target=${CARGO_TARGET_DIR:-target}
+    (cd web && HOOKLINE_BIN="$(cd .. && realpath "$target")/debug/hookline" node e2e/run.mjs)
+}
+
+STAGES=(fmt clippy test wasm conformance wasm_node web e2e)
 
 if [ "$#" -gt 0 ]; then
     STAGES=("$@")
@@ -52,7 +75,7 @@ failed=0
 total_start=$SECONDS
 for stage in "${STAGES[@]}"; do
     if ! declare -F "stage_$stage" >/dev/null; then
-        echo "test.sh: no stage '$stage' (stages: fmt clippy test wasm conformance)" >&2
+        echo "test.sh: no stage '$stage' (stages: fmt clippy test wasm conformance wasm_node web e2e)" >&2
         exit 2
     fi
     echo "==> $stage"

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Builds the wasm package the playground (and vitest, via initSync) imports: web/pkg, ES module
+# glue. Recipe and pins: ../shared/spec/toolchain.md sections 2-3 — wasm-bindgen CLI = the
+# crate's exact version, npm binaryen's wasm-opt (Debian's breaks the externref table, trap 2),
+# no wasm-pack, names dropped by wasm-bindgen rather than `strip` (trap 3). The wasm-release
+# profile (opt-level z) keeps the module under 400 KB gzip (docs/benchmarks.md).
+set -eu
+cd "$(dirname "$0")/../.."
+want=0.2.130
+have=$(wasm-bindgen --version 2>/dev/null || true)
+if [ "$have" != "wasm-bindgen $want" ]; then
+    echo "build-wasm: need wasm-bindgen $want on PATH (found: ${have:-none});" >&2
+    echo "  install it with: cargo install wasm-bindgen-cli --version $want" >&2
+    exit 1
+fi
+target=${CARGO_TARGET_DIR:-target}
+cargo build -p hookline-wasm --target wasm32-unknown-unknown --profile wasm-release
+wasm="$target/wasm32-unknown-unknown/wasm-release/hookline_wasm.wasm"
+wasm-bindgen "$wasm" --out-dir web/pkg --target web --remove-name-section --remove-producers-section
+web/node_modules/.bin/wasm-opt -Oz web/pkg/hookline_wasm_bg.wasm -o web/pkg/hookline_wasm_bg.wasm
+printf 'build-wasm: web/pkg/hookline_wasm_bg.wasm %s bytes, %s gzip\n' \
+    "$(wc -c < web/pkg/hookline_wasm_bg.wasm)" "$(gzip -9 -c web/pkg/hookline_wasm_bg.wasm | wc -c)"
