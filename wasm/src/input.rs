@@ -71,7 +71,7 @@ impl ManifestSet {
         }
         Ok(Parsed {
             desired,
-            live: cluster.live_set(),
+            live: std::sync::Arc::unwrap_or_clone(cluster.live_set()),
             settings,
         })
     }
