@@ -316,3 +316,16 @@ fn closed_pipe_is_not_a_panic() {
     assert_eq!(err, "");
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn empty_input_is_an_empty_app_with_a_warning() {
+    for cmd in ["plan", "lint", "simulate"] {
+        let out = run(&[cmd, "native/tests/fixtures/empty.yaml"]);
+        assert!(out.status.success(), "{cmd}: {out:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.starts_with("warning: no Kubernetes objects in native/tests/fixtures/empty.yaml"),
+            "{cmd}: {err}"
+        );
+    }
+}

@@ -23,7 +23,7 @@ pub fn run(args: &LintArgs, painter: Painter) -> Result<ExitCode, CliError> {
         sync_options: args.sync_options.clone(),
         ..d
     };
-    let manifests = manifest::load(&args.paths)?;
+    let manifests = super::load_desired(&args.paths)?;
     manifest::validate_set(&manifests, &settings.namespace)?;
     let live = super::plan::load_live(&args.live)?;
     let config = LintConfig {

@@ -19,7 +19,7 @@ const BUILTIN_NAMESPACES: [&str; 3] = ["default", "kube-system", "kube-public"];
 
 pub fn run(args: &PlanArgs, painter: Painter) -> Result<ExitCode, CliError> {
     let settings = settings(args);
-    let desired = manifest::load(&args.paths)?;
+    let desired = super::load_desired(&args.paths)?;
     manifest::validate_set(&desired, &settings.namespace)?;
     let live = load_live(&args.live)?;
     let plan = plan::plan(&desired, &live, &settings);

@@ -101,7 +101,7 @@ fn from_manifests(args: &SimulateArgs) -> Result<SimInput, CliError> {
         sync_options: args.sync_options.clone(),
         ..d
     };
-    let desired = manifest::load(&args.paths)?;
+    let desired = super::load_desired(&args.paths)?;
     manifest::validate_set(&desired, &settings.namespace)?;
     let cluster = if args.live.is_empty() {
         Vec::new()
