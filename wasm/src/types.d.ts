@@ -86,6 +86,8 @@ export interface PlannedTask {
   group: string; kind: string; namespace: string; name: string;
   action: TaskAction; hook: boolean; deletePolicies?: DeletePolicy[];
   live: boolean; applyGroup: number; source?: Source; notes?: string[];
+  /** N-1: the manifest's generateName when the name was generated from it. */
+  generateName?: string;
 }
 export interface Step { phase: SyncPhase; wave: number; tasks: PlannedTask[]; }
 export interface Excluded { key: ResourceKey; source?: Source; reason: string; }

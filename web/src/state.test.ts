@@ -70,6 +70,9 @@ describe("what-if edits", () => {
   it("builds the reference behaviour rules match", () => {
     expect(objectRef({ group: "", kind: "ConfigMap", name: "x" })).toBe("ConfigMap/x");
     expect(objectRef({ group: "batch", kind: "Job", name: "y" })).toBe("batch/Job/y");
+    // N-1: a generated name changes with every operation; the rule follows the generateName.
+    expect(objectRef({ group: "batch", kind: "Job", name: "smoke-0123456-postsync-1700000000", generateName: "smoke-" }))
+      .toBe("batch/Job/smoke-*");
   });
 });
 

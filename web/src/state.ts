@@ -87,9 +87,16 @@ export function toManifestSet(s: PlaygroundState): ManifestSet {
 
 // ---- the what-if panel's edits -------------------------------------------------------------
 
-/** The reference a behaviour rule uses for one object: `[group/]Kind/name`. */
-export function objectRef(k: Pick<ResourceKey, "group" | "kind" | "name">): string {
-  return `${k.group ? k.group + "/" : ""}${k.kind}/${k.name}`;
+/**
+ * The reference a behaviour rule uses for one object: `[group/]Kind/name`, or
+ * `[group/]Kind/<generateName>*` for a hook named from `generateName` (N-1), whose name
+ * changes with every operation: the glob keeps the rule on it through "Sync again".
+ */
+export function objectRef(
+  k: Pick<ResourceKey, "group" | "kind" | "name"> & { generateName?: string },
+): string {
+  const name = k.generateName ? `${k.generateName}*` : k.name;
+  return `${k.group ? k.group + "/" : ""}${k.kind}/${name}`;
 }
 
 export type OutcomeChoice = "default" | "succeed" | "fail" | "hang";

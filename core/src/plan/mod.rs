@@ -61,6 +61,8 @@ pub struct Task {
     pub(crate) bare_key: Option<ResourceKey>,
     /// Where the live-dependent note ("new: not live yet", leftover) goes among `notes`.
     pub(crate) live_note_at: usize,
+    /// N-1: the `generateName` the task's name was generated from, if it was.
+    pub(crate) generate_name: Option<String>,
 }
 
 impl Task {
@@ -187,6 +189,10 @@ pub struct PlannedTask {
     pub source: Option<Source>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub notes: Vec<String>,
+    /// N-1: the manifest's `generateName` when `name` was generated from it. The name
+    /// changes with every operation; a behaviour rule `Kind/<generateName>*` follows it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub generate_name: Option<String>,
 }
 
 /// The static plan (T-11) of a sync of `desired` against `live`.
@@ -267,6 +273,7 @@ fn planned(t: &Task, apply_group: usize) -> PlannedTask {
         apply_group,
         source: t.source.clone(),
         notes: t.notes.clone(),
+        generate_name: t.generate_name.clone(),
     }
 }
 

@@ -214,6 +214,9 @@ impl Prepared {
                         );
                         t.crd = crd.clone();
                         t.hook = true;
+                        if object::name(obj).is_empty() {
+                            t.generate_name = Some(object::generate_name(obj).to_string());
+                        }
                         t.delete_policies = policies.clone();
                         t.live_note_at = live_note_at;
                         targets.push(t);
@@ -474,6 +477,7 @@ fn new_task(
         phase,
         wave,
         crd: None,
+        generate_name: None,
         kind_rank: kind_rank(&key.kind),
         bare_key,
         live_note_at: notes.len(),
