@@ -59,6 +59,14 @@ impl Resolved {
     }
 }
 
+/// A 422 naming an immutable field (Job template, Pod spec, …).
+fn immutable(reply: &Reply) -> bool {
+    reply.status == 422 && {
+        let m = reply.message();
+        m.contains("field is immutable") || m.contains("may not change fields")
+    }
+}
+
 fn failed(message: impl Into<String>) -> EffectResult {
     EffectResult::Failed {
         message: message.into(),
@@ -266,9 +274,16 @@ impl Adapter {
             Ok(r) => r,
             Err(e) => return failed(e),
         };
+        if !reply.ok() && dry_run && immutable(&reply) {
+            // A server-side dry-run judges immutable fields against the live object, but
+            // the engine may still delete or re-create that object before the real apply
+            // (BeforeHookCreation D-6, Force D-7.3). Argo CD's client-side dry-run never
+            // sees this error; the real apply reports it if it still holds.
+            return ok(format!("{resource}/{} configured (dry run)", key.name));
+        }
         if !reply.ok() {
             // `kubectl apply --force` re-creates on an immutable-field error (D-7.3).
-            if reply.status == 422 && force && method == ApplyMethod::Apply && !dry_run {
+            if immutable(&reply) && force && method == ApplyMethod::Apply && !dry_run {
                 if let Err(e) = self.delete_and_wait(&live_key, cache).await {
                     return e;
                 }

@@ -160,3 +160,30 @@ impl Drop for FakeApi {
         self.drop_watches();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[tokio::test]
+    async fn a_created_pod_has_a_status_at_once_and_becomes_healthy() {
+        let api = FakeApi::start(0.01).await;
+        let def = api.lock().resource("", "pods").cloned().unwrap();
+        let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+            "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "alpine"}]}});
+        let (_, created) = api.lock().apply(&def, "default", "p", pod, "m", false).unwrap();
+        let h = hookline_core::health::assess(&created, &HealthRules::default()).unwrap();
+        assert_eq!(h.status, hookline_core::health::HealthStatus::Progressing, "{created}");
+        let started = std::mem::take(&mut api.lock().restart_timelines);
+        assert_eq!(started.len(), 1);
+        for s in started {
+            controller::continue_timeline(api.shared.clone(), s);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+        let objs = api.objects();
+        let p = objs.iter().find(|o| o["kind"] == "Pod").unwrap();
+        let h = hookline_core::health::assess(p, &HealthRules::default()).unwrap();
+        assert_eq!(h.status, hookline_core::health::HealthStatus::Healthy, "{p}");
+    }
+}

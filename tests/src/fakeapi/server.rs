@@ -206,10 +206,10 @@ fn resource_call(
         (Method::DELETE, Some(n)) => st.delete(&id(n), dry_run),
         _ => return (405, json!({"kind": "Status", "code": 405, "reason": "MethodNotAllowed", "message": "method not allowed"})),
     };
-    let restart: Vec<ObjId> = std::mem::take(&mut st.restart_timelines);
+    let restart = std::mem::take(&mut st.restart_timelines);
     drop(st);
-    for id in restart {
-        super::controller::start_timeline(shared.clone(), id);
+    for started in restart {
+        super::controller::continue_timeline(shared.clone(), started);
     }
     reply(r)
 }

@@ -76,7 +76,7 @@ pub struct Store {
     uid: u64,
     pub tx: broadcast::Sender<Arc<WatchRecord>>,
     /// Objects whose health timeline must (re)start; the server spawns the timers.
-    pub restart_timelines: Vec<ObjId>,
+    pub restart_timelines: Vec<super::controller::Started>,
 }
 
 const HISTORY: usize = 10_000;
@@ -310,6 +310,9 @@ impl Store {
                 epoch: 0,
             },
         );
+        if let Some(started) = super::controller::start(self, &id) {
+            self.restart_timelines.push(started);
+        }
         self.emit(&id, "ADDED");
         if let Some(gk) = crd {
             self.register_crd(&obj, &gk.group, &gk.kind);
@@ -319,12 +322,9 @@ impl Store {
                     {"type": "NamesAccepted", "status": "True"},
                     {"type": "Established", "status": "True"}]});
             }
-            let created = self.get(&id)?.1;
             self.emit(&id, "MODIFIED");
-            self.restart_timelines.push(id.clone());
-            return Ok((201, created));
+            return Ok((201, self.get(&id)?.1));
         }
-        self.restart_timelines.push(id.clone());
         Ok((201, self.get(&id)?.1))
     }
 
@@ -385,10 +385,10 @@ impl Store {
         if gone {
             return self.finish_delete(id);
         }
-        self.emit(id, "MODIFIED");
-        if spec_changed {
-            self.restart_timelines.push(id.clone());
+        if spec_changed && let Some(started) = super::controller::start(self, id) {
+            self.restart_timelines.push(started);
         }
+        self.emit(id, "MODIFIED");
         Ok((200, self.get(id)?.1))
     }
 
