@@ -4,4 +4,5 @@ pub mod health;
 pub mod lint;
 pub mod plan;
 pub mod simulate;
+pub mod sync;
 pub mod test;

@@ -173,6 +173,9 @@ impl Store {
 
     /// Forgets the watch history: watches resuming from before now get 410 Gone.
     pub fn compact(&mut self) {
+        // Like an etcd compaction at a new revision: every resourceVersion a client holds
+        // is now too old to watch from; a fresh list gets the new one.
+        self.rv += 1;
         self.history.clear();
         self.compacted = self.rv;
     }
@@ -734,7 +737,7 @@ mod tests {
     fn compaction_makes_old_watches_gone() {
         let mut s = Store::new();
         s.compact();
-        assert!(s.since("/namespaces", 0).is_none());
+        assert!(s.since("/namespaces", s.rv - 1).is_none());
         assert!(s.since("/namespaces", s.rv).is_some());
     }
 }
