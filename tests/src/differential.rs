@@ -15,7 +15,9 @@ use hookline_core::duration::Duration as VDuration;
 use hookline_core::health::{self, HealthStatus};
 use hookline_core::model::ResourceKey;
 use hookline_core::object::{self, keys};
-use hookline_core::sim::{Call, CallResult, Retry, SimInput, SimulationReport, TraceEvent, simulate};
+use hookline_core::sim::{
+    Call, CallResult, Retry, SimInput, SimulationReport, TraceEvent, simulate,
+};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -143,7 +145,9 @@ pub async fn run_driver(input: &SimInput, scale: f64) -> DriverReport {
         let debug = std::env::var_os("HOOKLINE_DIFF_TRACE").is_some();
         let mut progress = |p: Progress<'_>| match p {
             Progress::Idle(b) => idle.store(b, Ordering::SeqCst),
-            Progress::Trace(t) if debug => eprintln!("{}", serde_json::to_string(t).unwrap_or_default()),
+            Progress::Trace(t) if debug => {
+                eprintln!("{}", serde_json::to_string(t).unwrap_or_default())
+            }
             Progress::Trace(_) => {}
         };
         let outcome = driver.run(index, &run, &mut rx, &mut progress).await;
@@ -185,7 +189,12 @@ fn known_differences(text: &str) -> String {
 }
 
 /// A comparable line per cluster object: key, deleting, finalizers, health.
-fn cluster_line(key: &ResourceKey, deleting: bool, mut finalizers: Vec<String>, health: Option<HealthStatus>) -> String {
+fn cluster_line(
+    key: &ResourceKey,
+    deleting: bool,
+    mut finalizers: Vec<String>,
+    health: Option<HealthStatus>,
+) -> String {
     finalizers.sort();
     format!("{key} deleting={deleting} finalizers={finalizers:?} health={health:?}")
 }
@@ -227,8 +236,10 @@ pub fn compare(input: &SimInput, sim: &SimulationReport, drv: &DriverReport) -> 
                 drv_effects.join("\n    ")
             ));
         }
-        let sim_results = known_differences(&serde_json::to_string_pretty(&op.results).unwrap_or_default());
-        let drv_results = known_differences(&serde_json::to_string_pretty(&d.state.results).unwrap_or_default());
+        let sim_results =
+            known_differences(&serde_json::to_string_pretty(&op.results).unwrap_or_default());
+        let drv_results =
+            known_differences(&serde_json::to_string_pretty(&d.state.results).unwrap_or_default());
         if sim_results != drv_results {
             out.push(format!(
                 "operation {i}: results differ\n  simulator: {sim_results}\n  driver: {drv_results}"
@@ -240,7 +251,14 @@ pub fn compare(input: &SimInput, sim: &SimulationReport, drv: &DriverReport) -> 
         let sim_cluster: BTreeSet<String> = last
             .cluster
             .iter()
-            .map(|o| cluster_line(&o.key, o.deleting, o.finalizers.clone(), o.health.as_ref().map(|h| h.status)))
+            .map(|o| {
+                cluster_line(
+                    &o.key,
+                    o.deleting,
+                    o.finalizers.clone(),
+                    o.health.as_ref().map(|h| h.status),
+                )
+            })
             .collect();
         let drv_cluster: BTreeSet<String> = drv
             .cluster
@@ -248,7 +266,10 @@ pub fn compare(input: &SimInput, sim: &SimulationReport, drv: &DriverReport) -> 
             .map(|o| {
                 let mut o = o.clone();
                 track::from_cluster(&mut o);
-                let fins = object::finalizers(&o).into_iter().map(str::to_string).collect();
+                let fins = object::finalizers(&o)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
                 cluster_line(
                     &object::key(&o),
                     object::deletion_timestamp(&o).is_some(),
@@ -258,10 +279,14 @@ pub fn compare(input: &SimInput, sim: &SimulationReport, drv: &DriverReport) -> 
             })
             .collect();
         for missing in sim_cluster.difference(&drv_cluster) {
-            out.push(format!("cluster: simulator has {missing}; the fixture does not"));
+            out.push(format!(
+                "cluster: simulator has {missing}; the fixture does not"
+            ));
         }
         for extra in drv_cluster.difference(&sim_cluster) {
-            out.push(format!("cluster: the fixture has {extra}; the simulator does not"));
+            out.push(format!(
+                "cluster: the fixture has {extra}; the simulator does not"
+            ));
         }
     }
     let _ = keys::HOOK_FINALIZER;

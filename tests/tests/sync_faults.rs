@@ -1,6 +1,7 @@
 //! Fault tests of the `hookline sync` driver against the loopback API server (issue #7):
 //! API errors, a dropped watch with compacted history, interrupts mid-hook, and objects
 //! the app does not track.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns, like the tests themselves
 
 use hookline::sync::{Control, Driver, RunOutcome, SyncRun, track};
 use hookline_core::engine::OperationPhase;
@@ -64,7 +65,9 @@ fn rule(reference: &str, outcome: Outcome) -> BehaviourRule {
 }
 
 async fn drive(api: &FakeApi, run: &SyncRun, controls: Vec<(Duration, Control)>) -> RunOutcome {
-    let driver = Driver::connect(api.client().await, &run.settings.app_name).await.unwrap();
+    let driver = Driver::connect(api.client().await, &run.settings.app_name)
+        .await
+        .unwrap();
     let (tx, mut rx) = mpsc::unbounded_channel();
     for (after, c) in controls {
         let tx = tx.clone();
@@ -73,30 +76,48 @@ async fn drive(api: &FakeApi, run: &SyncRun, controls: Vec<(Duration, Control)>)
             let _ = tx.send(c);
         });
     }
-    let out = tokio::time::timeout(Duration::from_secs(20), driver.run(0, run, &mut rx, &mut |_| {}))
-        .await
-        .expect("the sync did not end within 20 s");
+    let out = tokio::time::timeout(
+        Duration::from_secs(20),
+        driver.run(0, run, &mut rx, &mut |_| {}),
+    )
+    .await
+    .expect("the sync did not end within 20 s");
     drop(tx);
     out
 }
 
 fn find<'a>(objs: &'a [Value], kind: &str, name: &str) -> Option<&'a Value> {
-    objs.iter().find(|o| object::kind(o) == kind && object::name(o) == name)
+    objs.iter()
+        .find(|o| object::kind(o) == kind && object::name(o) == name)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transient_server_errors_are_retried_and_the_sync_succeeds() {
     let api = FakeApi::start(0.02).await;
-    api.fault("PATCH", "/configmaps/cm", 503, "etcdserver: leader changed", 2);
+    api.fault(
+        "PATCH",
+        "/configmaps/cm",
+        503,
+        "etcdserver: leader changed",
+        2,
+    );
     let out = drive(&api, &run_of(HOOK_AND_CM, false), vec![]).await;
-    assert_eq!(out.state.phase, OperationPhase::Succeeded, "{}", out.state.message);
+    assert_eq!(
+        out.state.phase,
+        OperationPhase::Succeeded,
+        "{}",
+        out.state.message
+    );
     let failed_then_ok = api
         .requests()
         .iter()
         .filter(|r| r.method == "PATCH" && r.path.ends_with("/configmaps/cm"))
         .map(|r| r.status)
         .collect::<Vec<_>>();
-    assert!(failed_then_ok.starts_with(&[503, 503]), "{failed_then_ok:?}");
+    assert!(
+        failed_then_ok.starts_with(&[503, 503]),
+        "{failed_then_ok:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -111,7 +132,12 @@ async fn a_forbidden_apply_becomes_a_failed_task_with_the_servers_message() {
     );
     let out = drive(&api, &run_of(HOOK_AND_CM, false), vec![]).await;
     assert_eq!(out.state.phase, OperationPhase::Failed);
-    let r = out.state.results.iter().find(|r| r.key.name == "cm").unwrap();
+    let r = out
+        .state
+        .results
+        .iter()
+        .find(|r| r.key.name == "cm")
+        .unwrap();
     assert!(r.message.contains("cannot patch resource"), "{}", r.message);
 }
 
@@ -132,14 +158,26 @@ async fn a_dropped_watch_with_compacted_history_resumes_from_cluster_state() {
     };
     let out = drive(&api, &run_of(HOOK_AND_CM, false), vec![]).await;
     dropper.await.unwrap();
-    assert_eq!(out.state.phase, OperationPhase::Succeeded, "{}", out.state.message);
+    assert_eq!(
+        out.state.phase,
+        OperationPhase::Succeeded,
+        "{}",
+        out.state.message
+    );
     // The watcher re-listed after the drop (a second list of jobs).
     let lists = api
         .requests()
         .iter()
-        .filter(|r| r.method == "GET" && r.path == "/apis/batch/v1/jobs" && !r.query.contains("watch=true"))
+        .filter(|r| {
+            r.method == "GET" && r.path == "/apis/batch/v1/jobs" && !r.query.contains("watch=true")
+        })
         .count();
-    let log: Vec<String> = api.requests().iter().filter(|r| r.path.contains("jobs")).map(|r| format!("{} {}?{} {}", r.method, r.path, r.query, r.status)).collect();
+    let log: Vec<String> = api
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("jobs"))
+        .map(|r| format!("{} {}?{} {}", r.method, r.path, r.query, r.status))
+        .collect();
     assert!(lists >= 2, "jobs were listed {lists} time(s): {log:#?}");
 }
 
@@ -147,14 +185,25 @@ async fn a_dropped_watch_with_compacted_history_resumes_from_cluster_state() {
 async fn terminate_mid_hook_deletes_the_running_hook_and_leaves_no_finalizer() {
     let api = FakeApi::start(0.02).await;
     api.push_behaviours(&[rule("Job/migrate", Outcome::Hang)]);
-    let out = drive(&api, &run_of(HOOK_AND_CM, false), vec![(Duration::from_millis(150), Control::Terminate)]).await;
+    let out = drive(
+        &api,
+        &run_of(HOOK_AND_CM, false),
+        vec![(Duration::from_millis(150), Control::Terminate)],
+    )
+    .await;
     assert!(out.interrupted);
     assert_eq!(out.state.phase, OperationPhase::Failed);
     assert_eq!(out.state.message, "Operation terminated");
     let objs = api.objects();
     // the running hook was deleted; nothing carries hookline's finalizer.
-    assert!(find(&objs, "Job", "migrate").is_none(), "the running hook is still there");
-    assert!(objs.iter().all(|o| !object::has_finalizer(o, track::FINALIZER)));
+    assert!(
+        find(&objs, "Job", "migrate").is_none(),
+        "the running hook is still there"
+    );
+    assert!(
+        objs.iter()
+            .all(|o| !object::has_finalizer(o, track::FINALIZER))
+    );
     // The step after the hook never started.
     assert!(find(&objs, "ConfigMap", "cm").is_none());
 }
@@ -163,7 +212,12 @@ async fn terminate_mid_hook_deletes_the_running_hook_and_leaves_no_finalizer() {
 async fn a_second_interrupt_only_removes_finalizers() {
     let api = FakeApi::start(0.02).await;
     api.push_behaviours(&[rule("Job/migrate", Outcome::Hang)]);
-    let out = drive(&api, &run_of(HOOK_AND_CM, false), vec![(Duration::from_millis(150), Control::Abandon)]).await;
+    let out = drive(
+        &api,
+        &run_of(HOOK_AND_CM, false),
+        vec![(Duration::from_millis(150), Control::Abandon)],
+    )
+    .await;
     assert!(out.interrupted && out.abandoned);
     let objs = api.objects();
     let job = find(&objs, "Job", "migrate").expect("the hook is left running");
@@ -183,9 +237,17 @@ async fn prune_deletes_only_tracked_objects_and_never_touches_untracked_ones() {
     api.seed(copy);
     api.seed(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "foreign", "namespace": "default"}}));
     let out = drive(&api, &run_of(HOOK_AND_CM, true), vec![]).await;
-    assert_eq!(out.state.phase, OperationPhase::Succeeded, "{}", out.state.message);
+    assert_eq!(
+        out.state.phase,
+        OperationPhase::Succeeded,
+        "{}",
+        out.state.message
+    );
     let objs = api.objects();
-    assert!(find(&objs, "ConfigMap", "old").is_none(), "the tracked leftover was not pruned");
+    assert!(
+        find(&objs, "ConfigMap", "old").is_none(),
+        "the tracked leftover was not pruned"
+    );
     assert!(find(&objs, "ConfigMap", "foreign").is_some());
     assert!(find(&objs, "ConfigMap", "copied-elsewhere").is_some());
     for r in api.requests() {
@@ -207,11 +269,23 @@ async fn operation_dry_run_is_a_server_side_dry_run_and_changes_nothing() {
     run.settings.dry_run = true;
     let before = api.objects();
     let out = drive(&api, &run, vec![]).await;
-    assert_eq!(out.state.phase, OperationPhase::Succeeded, "{}", out.state.message);
+    assert_eq!(
+        out.state.phase,
+        OperationPhase::Succeeded,
+        "{}",
+        out.state.message
+    );
     assert_eq!(api.objects(), before);
-    let writes: Vec<_> = api.requests().into_iter().filter(|r| r.method != "GET").collect();
+    let writes: Vec<_> = api
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .collect();
     assert!(!writes.is_empty());
-    assert!(writes.iter().all(|r| r.query.contains("dryRun=All")), "{writes:?}");
+    assert!(
+        writes.iter().all(|r| r.query.contains("dryRun=All")),
+        "{writes:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -219,9 +293,17 @@ async fn applies_are_server_side_with_field_manager_hookline_and_tracking_metada
     let api = FakeApi::start(0.02).await;
     let out = drive(&api, &run_of(HOOK_AND_CM, false), vec![]).await;
     assert_eq!(out.state.phase, OperationPhase::Succeeded);
-    let patches: Vec<_> = api.requests().into_iter().filter(|r| r.method == "PATCH" && r.query.contains("force=true")).collect();
+    let patches: Vec<_> = api
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH" && r.query.contains("force=true"))
+        .collect();
     assert!(patches.len() >= 2);
-    assert!(patches.iter().all(|r| r.query.contains("fieldManager=hookline")));
+    assert!(
+        patches
+            .iter()
+            .all(|r| r.query.contains("fieldManager=hookline"))
+    );
     let objs = api.objects();
     let cm = find(&objs, "ConfigMap", "cm").unwrap();
     assert!(track::is_tracked(cm, "demo"), "{cm}");
@@ -234,7 +316,11 @@ async fn fixture_drop_watches_ends_open_watch_streams() {
     let api = FakeApi::start(0.02).await;
     let ar = kube::api::ApiResource::erase::<k8s_openapi::api::core::v1::ConfigMap>(&());
     let cms: Api<DynamicObject> = Api::all_with(api.client().await, &ar);
-    let mut stream = cms.watch(&WatchParams::default(), "0").await.unwrap().boxed();
+    let mut stream = cms
+        .watch(&WatchParams::default(), "0")
+        .await
+        .unwrap()
+        .boxed();
     api.drop_watches();
     let ended = tokio::time::timeout(Duration::from_secs(2), async {
         while stream.next().await.is_some() {}

@@ -64,7 +64,8 @@ async fn client(args: &SyncArgs) -> Result<kube::Client, CliError> {
             "no usable cluster configuration: {e}\nhint: pass --kubeconfig FILE or --context NAME, or set KUBECONFIG"
         ))
     })?;
-    kube::Client::try_from(config).map_err(|e| CliError::Cluster(format!("cannot create the client: {e}")))
+    kube::Client::try_from(config)
+        .map_err(|e| CliError::Cluster(format!("cannot create the client: {e}")))
 }
 
 async fn sync(
@@ -119,7 +120,11 @@ async fn sync(
                 return;
             }
             count += 1;
-            let c = if count == 1 { Control::Terminate } else { Control::Abandon };
+            let c = if count == 1 {
+                Control::Terminate
+            } else {
+                Control::Abandon
+            };
             if tx.send(c).is_err() {
                 return;
             }
@@ -127,9 +132,7 @@ async fn sync(
     });
 
     let mut view = View::new(args.output, painter);
-    let outcome = driver
-        .run(0, &run, &mut rx, &mut |p| view.show(p))
-        .await;
+    let outcome = driver.run(0, &run, &mut rx, &mut |p| view.show(p)).await;
     view.finish();
     for w in &outcome.warnings {
         eprintln!("warning: {w}");
@@ -201,7 +204,9 @@ impl View {
             self.status_shown = false;
         }
         if let Some(line) = self.line(e) {
-            let at = self.painter.paint(Style::DIM, &format!("{:>7.1}s", e.at as f64 / 1000.0));
+            let at = self
+                .painter
+                .paint(Style::DIM, &format!("{:>7.1}s", e.at as f64 / 1000.0));
             let _ = writeln!(out, "{at}  {line}");
         }
         if self.live {
@@ -217,15 +222,27 @@ impl View {
     fn line(&mut self, e: &TraceEntry) -> Option<String> {
         let p = self.painter;
         Some(match &e.event {
-            TraceEvent::OperationStarted { revision, .. } => format!("sync started (revision {revision})"),
+            TraceEvent::OperationStarted { revision, .. } => {
+                format!("sync started (revision {revision})")
+            }
             TraceEvent::Pass => return None,
             TraceEvent::Effect { call, result } => {
                 let what = match call {
-                    Call::Apply { key, phase, dry_run, .. } => {
-                        format!("{} {phase}:{key}", if *dry_run { "dry-run" } else { "apply  " })
+                    Call::Apply {
+                        key,
+                        phase,
+                        dry_run,
+                        ..
+                    } => {
+                        format!(
+                            "{} {phase}:{key}",
+                            if *dry_run { "dry-run" } else { "apply  " }
+                        )
                     }
                     Call::Delete { key, reason, .. } => format!("delete  {key} ({reason:?})"),
-                    Call::RemoveFinalizer { key, .. } => format!("unhook  {key} (finalizer removed)"),
+                    Call::RemoveFinalizer { key, .. } => {
+                        format!("unhook  {key} (finalizer removed)")
+                    }
                     Call::Get { key, .. } => format!("get     {key}"),
                 };
                 let outcome = match result {
@@ -239,12 +256,19 @@ impl View {
             }
             TraceEvent::Cluster { .. } => return None,
             TraceEvent::Result { result } => {
-                let state = result.hook_phase.map(|s| s.to_string()).unwrap_or_else(|| "Pending".into());
+                let state = result
+                    .hook_phase
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "Pending".into());
                 format!(
                     "task    {}:{} → {state}{}",
                     result.sync_phase,
                     result.key,
-                    if result.message.is_empty() { String::new() } else { format!(" ({})", result.message) }
+                    if result.message.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", result.message)
+                    }
                 )
             }
             TraceEvent::Phase { phase, message } => {
@@ -257,7 +281,11 @@ impl View {
                 };
                 format!("{} {message}", p.paint(style, phase.as_str()))
             }
-            TraceEvent::Pause { millis, phase, wave } => {
+            TraceEvent::Pause {
+                millis,
+                phase,
+                wave,
+            } => {
                 format!("pause   {millis}ms after {phase} wave {wave}")
             }
             TraceEvent::Retry { message, .. } => format!("retry   {message}"),

@@ -82,7 +82,11 @@ fn ok(message: impl Into<String>) -> EffectResult {
 /// kubectl's resource name: `job.batch`, `pod`, `deployment.apps`.
 fn resource_name(key: &ResourceKey) -> String {
     let kind = key.kind.to_lowercase();
-    if key.group.is_empty() { kind } else { format!("{kind}.{}", key.group) }
+    if key.group.is_empty() {
+        kind
+    } else {
+        format!("{kind}.{}", key.group)
+    }
 }
 
 impl Adapter {
@@ -160,8 +164,17 @@ impl Adapter {
                 tracked,
                 ..
             } => {
-                self.apply(key, target, *dry_run, *method, *server_side, *force, *tracked, cache)
-                    .await
+                self.apply(
+                    key,
+                    target,
+                    *dry_run,
+                    *method,
+                    *server_side,
+                    *force,
+                    *tracked,
+                    cache,
+                )
+                .await
             }
             Effect::Delete {
                 key, propagation, ..
@@ -178,7 +191,11 @@ impl Adapter {
     fn locate(&self, key: &ResourceKey) -> Result<(Resolved, String), EffectResult> {
         match self.resolve_gk(&key.group, &key.kind) {
             Some(r) => {
-                let ns = if r.namespaced { key.namespace.clone() } else { String::new() };
+                let ns = if r.namespaced {
+                    key.namespace.clone()
+                } else {
+                    String::new()
+                };
                 Ok((r, ns))
             }
             None => Err(failed(format!(
@@ -239,7 +256,11 @@ impl Adapter {
             ));
         };
         let mut obj = target.clone();
-        let ns = if r.namespaced { key.namespace.clone() } else { String::new() };
+        let ns = if r.namespaced {
+            key.namespace.clone()
+        } else {
+            String::new()
+        };
         if r.namespaced {
             object::set_namespace(&mut obj, &ns);
         } else if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
@@ -267,7 +288,8 @@ impl Adapter {
                 self.post(&url, &obj, false).await
             }
             ApplyMethod::Replace | ApplyMethod::Update => {
-                self.put(&url, &key.name, &live_key, obj.clone(), dry_run).await
+                self.put(&url, &key.name, &live_key, obj.clone(), dry_run)
+                    .await
             }
         };
         let reply = match reply {
@@ -310,7 +332,8 @@ impl Adapter {
         let old_rv = before
             .as_ref()
             .and_then(|o| object::str_at(o, &["metadata", "resourceVersion"]).map(str::to_string));
-        let new_rv = object::str_at(&reply.body, &["metadata", "resourceVersion"]).map(str::to_string);
+        let new_rv =
+            object::str_at(&reply.body, &["metadata", "resourceVersion"]).map(str::to_string);
         let changed = old_rv.is_none() || old_rv != new_rv;
         if object::group(&reply.body) == "apiextensions.k8s.io"
             && object::kind(&reply.body) == "CustomResourceDefinition"
@@ -334,7 +357,13 @@ impl Adapter {
         ))
     }
 
-    fn verb(&self, method: ApplyMethod, server_side: bool, created: bool, changed: bool) -> &'static str {
+    fn verb(
+        &self,
+        method: ApplyMethod,
+        server_side: bool,
+        created: bool,
+        changed: bool,
+    ) -> &'static str {
         match method {
             ApplyMethod::Replace if !created => "replaced",
             _ if server_side => "serverside-applied",
@@ -344,7 +373,13 @@ impl Adapter {
         }
     }
 
-    async fn ssa(&self, url: &str, name: &str, obj: &Value, dry_run: bool) -> Result<Reply, String> {
+    async fn ssa(
+        &self,
+        url: &str,
+        name: &str,
+        obj: &Value,
+        dry_run: bool,
+    ) -> Result<Reply, String> {
         let mut pp = PatchParams::apply(FIELD_MANAGER).force();
         pp.dry_run = dry_run;
         let req = Request::new(url)
@@ -359,7 +394,9 @@ impl Adapter {
             field_manager: Some(FIELD_MANAGER.into()),
         };
         let body = serde_json::to_vec(obj).map_err(|e| e.to_string())?;
-        let req = Request::new(url).create(&pp, body).map_err(|e| e.to_string())?;
+        let req = Request::new(url)
+            .create(&pp, body)
+            .map_err(|e| e.to_string())?;
         self.rest.call(req).await
     }
 
@@ -395,7 +432,12 @@ impl Adapter {
         self.rest.call(req).await
     }
 
-    async fn delete(&self, key: &ResourceKey, propagation: Propagation, cache: &LiveCache) -> EffectResult {
+    async fn delete(
+        &self,
+        key: &ResourceKey,
+        propagation: Propagation,
+        cache: &LiveCache,
+    ) -> EffectResult {
         let (r, ns) = match self.locate(key) {
             Ok(x) => x,
             Err(e) => return e,
@@ -406,7 +448,10 @@ impl Adapter {
         if let Some(live) = cache.get(&live_key)
             && !track::is_tracked(&live, &self.app)
         {
-            return failed(format!("refusing to delete {live_key}: not tracked by app {}", self.app));
+            return failed(format!(
+                "refusing to delete {live_key}: not tracked by app {}",
+                self.app
+            ));
         }
         let dp = DeleteParams {
             propagation_policy: Some(match propagation {
@@ -441,7 +486,11 @@ impl Adapter {
     }
 
     /// For `replace --force` and `apply --force`: delete, then wait (watch) until gone.
-    async fn delete_and_wait(&self, live_key: &ResourceKey, cache: &LiveCache) -> Result<(), EffectResult> {
+    async fn delete_and_wait(
+        &self,
+        live_key: &ResourceKey,
+        cache: &LiveCache,
+    ) -> Result<(), EffectResult> {
         match self.delete(live_key, Propagation::Foreground, cache).await {
             EffectResult::Ok { .. } | EffectResult::NotFound => {}
             other => return Err(other),
@@ -461,12 +510,19 @@ impl Adapter {
         };
         match tokio::time::timeout(CRD_ESTABLISH_TIMEOUT, gone).await {
             Ok(r) => r,
-            Err(_) => Err(failed(format!("{live_key} was not deleted in time for its re-creation"))),
+            Err(_) => Err(failed(format!(
+                "{live_key} was not deleted in time for its re-creation"
+            ))),
         }
     }
 
     /// F-3: re-read and retry on conflict; NotFound = success for the engine.
-    async fn remove_finalizer(&self, key: &ResourceKey, finalizer: &str, cache: &LiveCache) -> EffectResult {
+    async fn remove_finalizer(
+        &self,
+        key: &ResourceKey,
+        finalizer: &str,
+        cache: &LiveCache,
+    ) -> EffectResult {
         let (r, ns) = match self.locate(key) {
             Ok(x) => x,
             Err(e) => return e,
@@ -520,7 +576,9 @@ impl Adapter {
                 Ok(reply) => return failed(reply.message()),
             }
         }
-        failed(format!("{live_key}: the finalizer could not be removed: conflicts on every attempt"))
+        failed(format!(
+            "{live_key}: the finalizer could not be removed: conflicts on every attempt"
+        ))
     }
 
     /// Waits (watch, not polling) until a CRD is Established, then refreshes discovery so

@@ -14,10 +14,10 @@ use hookline_core::engine::{Discovery, LiveView};
 use hookline_core::model::ResourceKey;
 use hookline_core::object;
 use hookline_core::plan::LiveSet;
-use kube::api::{Api, ApiResource, DynamicObject};
-use kube::runtime::watcher::{self, Event};
-use kube::runtime::WatchStreamExt;
 use kube::Client;
+use kube::api::{Api, ApiResource, DynamicObject};
+use kube::runtime::WatchStreamExt;
+use kube::runtime::watcher::{self, Event};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -45,7 +45,9 @@ pub struct LiveCache {
 }
 
 fn rv(obj: &Value) -> Option<u64> {
-    object::str_at(obj, &["metadata", "resourceVersion"])?.parse().ok()
+    object::str_at(obj, &["metadata", "resourceVersion"])?
+        .parse()
+        .ok()
 }
 
 impl Store {
@@ -56,19 +58,19 @@ impl Store {
         if object::group(&obj).is_empty() && object::kind(&obj) == "Namespace" {
             self.namespaces.insert(key.name.clone());
         }
-        if let (Some(dead), Some(n)) = (self.tombstones.get(&key), new_rv) {
-            if n <= *dead {
-                return false;
-            }
+        if let (Some(dead), Some(n)) = (self.tombstones.get(&key), new_rv)
+            && n <= *dead
+        {
+            return false;
         }
         if !track::is_tracked(&obj, app) {
             // No longer ours (label removed): it leaves the live set.
             return self.objects.remove(&key).is_some();
         }
-        if let (Some(old), Some(n)) = (self.objects.get(&key).and_then(rv), new_rv) {
-            if n <= old {
-                return false;
-            }
+        if let (Some(old), Some(n)) = (self.objects.get(&key).and_then(rv), new_rv)
+            && n <= old
+        {
+            return false;
         }
         track::from_cluster(&mut obj);
         self.tombstones.remove(&key);
@@ -166,7 +168,8 @@ impl LiveCache {
                             st.objects.remove(&k);
                         }
                         if namespaces {
-                            st.namespaces = listed.iter().map(|o| object::name(o).to_string()).collect();
+                            st.namespaces =
+                                listed.iter().map(|o| object::name(o).to_string()).collect();
                         }
                         for o in listed {
                             changed |= st.upsert(o, &app);
@@ -178,12 +181,15 @@ impl LiveCache {
                         }
                         changed
                     }
-                    Ok(Event::Apply(o)) => serde_json::to_value(&o).is_ok_and(|v| st.upsert(v, &app)),
+                    Ok(Event::Apply(o)) => {
+                        serde_json::to_value(&o).is_ok_and(|v| st.upsert(v, &app))
+                    }
                     Ok(Event::Delete(o)) => serde_json::to_value(&o).is_ok_and(|v| st.remove(&v)),
                     Err(e) => {
                         // The watcher retries with backoff; a kind we may not list (403)
                         // must not block the sync forever, so it counts as synced (empty).
-                        st.warnings.push(format!("watch {}/{}: {e}", kind.0, kind.1));
+                        st.warnings
+                            .push(format!("watch {}/{}: {e}", kind.0, kind.1));
                         if !synced {
                             synced = true;
                             st.unsynced = st.unsynced.saturating_sub(1);
@@ -199,7 +205,10 @@ impl LiveCache {
                 }
             }
         });
-        self.tasks.lock().unwrap_or_else(|e| e.into_inner()).push(task);
+        self.tasks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(task);
     }
 
     /// Waits until every watch has listed once.
@@ -266,7 +275,12 @@ impl LiveCache {
 
 impl Drop for LiveCache {
     fn drop(&mut self) {
-        for t in self.tasks.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+        for t in self
+            .tasks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+        {
             t.abort();
         }
     }

@@ -17,7 +17,8 @@ use cache::LiveCache;
 use hookline_core::classify;
 use hookline_core::engine::control::{self, AfterCompletion, TerminateCause};
 use hookline_core::engine::{
-    Discovery, Effect, EffectResult, OperationPhase, PassInput, PassStep, SyncOperation, TaskResult, begin_pass,
+    Discovery, Effect, EffectResult, OperationPhase, PassInput, PassStep, SyncOperation,
+    TaskResult, begin_pass,
 };
 use hookline_core::health::HealthRules;
 use hookline_core::manifest::Manifest;
@@ -137,7 +138,10 @@ impl Driver {
         control: &mut mpsc::UnboundedReceiver<Control>,
         progress: &mut (dyn FnMut(Progress<'_>) + Send),
     ) -> RunOutcome {
-        let log = |at: u64, pass: usize, event: TraceEvent, progress: &mut (dyn FnMut(Progress<'_>) + Send)| {
+        let log = |at: u64,
+                   pass: usize,
+                   event: TraceEvent,
+                   progress: &mut (dyn FnMut(Progress<'_>) + Send)| {
             progress(Progress::Trace(&TraceEntry {
                 at,
                 operation: index,
@@ -185,7 +189,8 @@ impl Driver {
                 progress(Progress::Idle(true));
             }
             let woke = loop {
-                let timeout_pending = state.phase == OperationPhase::Running && timeout_at.is_some();
+                let timeout_pending =
+                    state.phase == OperationPhase::Running && timeout_at.is_some();
                 let far = Instant::now() + Duration::from_secs(86_400 * 365);
                 let deadline = if due { not_before } else { far };
                 tokio::select! {
@@ -207,14 +212,28 @@ impl Driver {
                 Wake::Timeout => {
                     if control::request_terminate(&mut state, TerminateCause::Timeout) {
                         terminated = Some(TerminateCause::Timeout);
-                        log(self.at(), out.passes, TraceEvent::Terminate { message: state.message.clone() }, progress);
+                        log(
+                            self.at(),
+                            out.passes,
+                            TraceEvent::Terminate {
+                                message: state.message.clone(),
+                            },
+                            progress,
+                        );
                     }
                 }
                 Wake::Control(Control::Terminate) => {
                     out.interrupted = true;
                     if control::request_terminate(&mut state, TerminateCause::User) {
                         terminated = Some(TerminateCause::User);
-                        log(self.at(), out.passes, TraceEvent::Terminate { message: state.message.clone() }, progress);
+                        log(
+                            self.at(),
+                            out.passes,
+                            TraceEvent::Terminate {
+                                message: state.message.clone(),
+                            },
+                            progress,
+                        );
                     }
                 }
                 Wake::Control(Control::Abandon) => {
@@ -263,7 +282,10 @@ impl Driver {
                             log(
                                 self.at(),
                                 pass_no,
-                                TraceEvent::Effect { call: call.clone(), result: result.clone() },
+                                TraceEvent::Effect {
+                                    call: call.clone(),
+                                    result: result.clone(),
+                                },
                                 progress,
                             );
                             out.effects.push((call, result));
@@ -273,19 +295,35 @@ impl Driver {
                 }
             };
             for note in &outcome.notes {
-                log(self.at(), pass_no, TraceEvent::Note { rule: note.rule.clone(), text: note.text.clone() }, progress);
+                log(
+                    self.at(),
+                    pass_no,
+                    TraceEvent::Note {
+                        rule: note.rule.clone(),
+                        text: note.text.clone(),
+                    },
+                    progress,
+                );
             }
             let mut state_changed = false;
             for r in changed_results(&state, &outcome.state) {
                 state_changed = true;
-                log(self.at(), pass_no, TraceEvent::Result { result: r }, progress);
+                log(
+                    self.at(),
+                    pass_no,
+                    TraceEvent::Result { result: r },
+                    progress,
+                );
             }
             if state.phase != outcome.state.phase || state.message != outcome.state.message {
                 state_changed = true;
                 log(
                     self.at(),
                     pass_no,
-                    TraceEvent::Phase { phase: outcome.state.phase, message: outcome.state.message.clone() },
+                    TraceEvent::Phase {
+                        phase: outcome.state.phase,
+                        message: outcome.state.message.clone(),
+                    },
                     progress,
                 );
             }
@@ -300,9 +338,21 @@ impl Driver {
                 }
                 let elapsed = begin.elapsed().as_millis() as u64;
                 match control::after_completion(&state, run.retry.as_ref(), retries_done, elapsed) {
-                    AfterCompletion::Retry { delay_millis, announce, state: next } => {
+                    AfterCompletion::Retry {
+                        delay_millis,
+                        announce,
+                        state: next,
+                    } => {
                         retries_done += 1;
-                        log(self.at(), pass_no, TraceEvent::Retry { attempt: retries_done, message: announce }, progress);
+                        log(
+                            self.at(),
+                            pass_no,
+                            TraceEvent::Retry {
+                                attempt: retries_done,
+                                message: announce,
+                            },
+                            progress,
+                        );
                         state = next;
                         not_before = Instant::now() + Duration::from_millis(delay_millis);
                         due = true;
@@ -322,7 +372,11 @@ impl Driver {
                 log(
                     self.at(),
                     pass_no,
-                    TraceEvent::Pause { millis: run.wave_delay.as_millis() as u64, phase: cb.phase, wave: cb.wave },
+                    TraceEvent::Pause {
+                        millis: run.wave_delay.as_millis() as u64,
+                        phase: cb.phase,
+                        wave: cb.wave,
+                    },
                     progress,
                 );
                 earliest += run.wave_delay;
@@ -333,7 +387,10 @@ impl Driver {
         log(
             self.at(),
             out.passes,
-            TraceEvent::Phase { phase: state.phase, message: state.message.clone() },
+            TraceEvent::Phase {
+                phase: state.phase,
+                message: state.message.clone(),
+            },
             progress,
         );
         out.warnings = self.cache.take_warnings();
@@ -342,9 +399,16 @@ impl Driver {
     }
 
     /// Second interrupt: remove hookline's finalizer from every hook of the app, nothing else.
-    async fn abandon(&self, out: &mut RunOutcome, index: usize, progress: &mut (dyn FnMut(Progress<'_>) + Send)) {
+    async fn abandon(
+        &self,
+        out: &mut RunOutcome,
+        index: usize,
+        progress: &mut (dyn FnMut(Progress<'_>) + Send),
+    ) {
         for obj in self.cache.objects() {
-            if !classify::is_hook(&obj) || !object::has_finalizer(&obj, hookline_core::object::keys::HOOK_FINALIZER) {
+            if !classify::is_hook(&obj)
+                || !object::has_finalizer(&obj, hookline_core::object::keys::HOOK_FINALIZER)
+            {
                 continue;
             }
             let effect = Effect::RemoveFinalizer {
@@ -358,7 +422,10 @@ impl Driver {
                 at: self.at(),
                 operation: index,
                 pass: out.passes,
-                event: TraceEvent::Effect { call: call.clone(), result: result.clone() },
+                event: TraceEvent::Effect {
+                    call: call.clone(),
+                    result: result.clone(),
+                },
             }));
             out.effects.push((call, result));
         }
@@ -378,7 +445,8 @@ fn changed_results(before: &SyncOperation, after: &SyncOperation) -> Vec<TaskRes
         .iter()
         .filter(|r| {
             let old = before.result(r.sync_phase, &r.key);
-            old.map(|o| (o.status, o.hook_phase, &o.message)) != Some((r.status, r.hook_phase, &r.message))
+            old.map(|o| (o.status, o.hook_phase, &o.message))
+                != Some((r.status, r.hook_phase, &r.message))
         })
         .cloned()
         .collect()

@@ -106,6 +106,8 @@ impl Rest {
                 }
             }
         }
-        Err(format!("the API server did not answer after {ATTEMPTS} attempts: {last}"))
+        Err(format!(
+            "the API server did not answer after {ATTEMPTS} attempts: {last}"
+        ))
     }
 }

@@ -32,7 +32,10 @@ pub fn tracking_id(app: &str, obj: &Value) -> String {
 pub fn mark(obj: &mut Value, app: &str) {
     let id = tracking_id(app, obj);
     let meta = object::metadata_mut(obj);
-    for (field, k, v) in [("labels", APP_LABEL, app.to_string()), ("annotations", TRACKING_ANNOTATION, id)] {
+    for (field, k, v) in [
+        ("labels", APP_LABEL, app.to_string()),
+        ("annotations", TRACKING_ANNOTATION, id),
+    ] {
         let entry = meta.entry(field).or_insert_with(|| json!({}));
         if !entry.is_object() {
             *entry = json!({});
@@ -46,7 +49,8 @@ pub fn mark(obj: &mut Value, app: &str) {
 pub fn is_tracked(obj: &Value, app: &str) -> bool {
     let label = object::value_at(obj, &["metadata", "labels", APP_LABEL]).and_then(Value::as_str);
     label == Some(app)
-        && object::annotation(obj, TRACKING_ANNOTATION).as_deref() == Some(tracking_id(app, obj).as_str())
+        && object::annotation(obj, TRACKING_ANNOTATION).as_deref()
+            == Some(tracking_id(app, obj).as_str())
 }
 
 /// The label selector of the app's watches.
@@ -70,7 +74,11 @@ pub fn from_cluster(obj: &mut Value) {
 
 /// The cluster name of a finalizer the engine names.
 pub fn cluster_finalizer(engine_name: &str) -> &str {
-    if engine_name == keys::HOOK_FINALIZER { FINALIZER } else { engine_name }
+    if engine_name == keys::HOOK_FINALIZER {
+        FINALIZER
+    } else {
+        engine_name
+    }
 }
 
 #[cfg(test)]
@@ -93,7 +101,10 @@ mod tests {
     fn finalizer_round_trips() {
         let mut o = json!({"metadata": {"finalizers": [keys::HOOK_FINALIZER, "x"]}});
         to_cluster(&mut o);
-        assert!(object::has_finalizer(&o, FINALIZER) && !object::has_finalizer(&o, keys::HOOK_FINALIZER));
+        assert!(
+            object::has_finalizer(&o, FINALIZER)
+                && !object::has_finalizer(&o, keys::HOOK_FINALIZER)
+        );
         from_cluster(&mut o);
         assert!(object::has_finalizer(&o, keys::HOOK_FINALIZER) && object::has_finalizer(&o, "x"));
     }

@@ -55,7 +55,11 @@ pub fn start(store: &mut Store, id: &ObjId) -> Option<Started> {
     })
 }
 
-fn synthesise(obj: &Value, step: &HealthStep, rules: &hookline_core::health::HealthRules) -> Option<Value> {
+fn synthesise(
+    obj: &Value,
+    step: &HealthStep,
+    rules: &hookline_core::health::HealthRules,
+) -> Option<Value> {
     let mut obj = obj.clone();
     let message = step.message.clone().unwrap_or_default();
     match synth::write_status_with_rules(&mut obj, step.status, &message, rules) {
@@ -69,7 +73,11 @@ fn synthesise(obj: &Value, step: &HealthStep, rules: &hookline_core::health::Hea
 pub fn continue_timeline(shared: Shared, started: Started) {
     let scale = shared.time_scale;
     let pending = shared.pending_timers.clone();
-    let Started { id, epoch, timeline } = started;
+    let Started {
+        id,
+        epoch,
+        timeline,
+    } = started;
     if timeline.first().and_then(|s| s.duration).is_none() {
         return;
     }

@@ -42,7 +42,9 @@ impl Shared {
     }
 
     fn log(&self, method: &axum::http::Method, uri: &axum::http::Uri, status: u16) {
-        self.lock().requests.push(RequestRecord::new(method, uri, status));
+        self.lock()
+            .requests
+            .push(RequestRecord::new(method, uri, status));
     }
 }
 
@@ -61,7 +63,9 @@ impl FakeApi {
             time_scale,
             pending_timers: Arc::default(),
         };
-        let app = Router::new().fallback(server::handle).with_state(shared.clone());
+        let app = Router::new()
+            .fallback(server::handle)
+            .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1:0");
@@ -69,7 +73,11 @@ impl FakeApi {
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        FakeApi { addr, shared, server }
+        FakeApi {
+            addr,
+            shared,
+            server,
+        }
     }
 
     /// A kubeconfig pointing at this server.
@@ -85,9 +93,10 @@ impl FakeApi {
     /// A real `kube::Client` for this server.
     pub async fn client(&self) -> kube::Client {
         let kc = kube::config::Kubeconfig::from_yaml(&self.kubeconfig()).expect("kubeconfig");
-        let cfg = kube::Config::from_custom_kubeconfig(kc, &kube::config::KubeConfigOptions::default())
-            .await
-            .expect("config");
+        let cfg =
+            kube::Config::from_custom_kubeconfig(kc, &kube::config::KubeConfigOptions::default())
+                .await
+                .expect("config");
         kube::Client::try_from(cfg).expect("client")
     }
 
@@ -134,13 +143,19 @@ impl FakeApi {
 
     /// Every object, sorted by (resource, namespace, name).
     pub fn objects(&self) -> Vec<Value> {
-        self.lock().objects.values().map(|o| o.value.clone()).collect()
+        self.lock()
+            .objects
+            .values()
+            .map(|o| o.value.clone())
+            .collect()
     }
 
     /// Health timers still to fire: 0 means no controller will change anything unless
     /// asked (what "the operation would wait forever" means here).
     pub fn pending_timers(&self) -> usize {
-        self.shared.pending_timers.load(std::sync::atomic::Ordering::SeqCst)
+        self.shared
+            .pending_timers
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The latest resourceVersion (moves on every change).
@@ -172,9 +187,16 @@ mod tests {
         let def = api.lock().resource("", "pods").cloned().unwrap();
         let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
             "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "alpine"}]}});
-        let (_, created) = api.lock().apply(&def, "default", "p", pod, "m", false).unwrap();
+        let (_, created) = api
+            .lock()
+            .apply(&def, "default", "p", pod, "m", false)
+            .unwrap();
         let h = hookline_core::health::assess(&created, &HealthRules::default()).unwrap();
-        assert_eq!(h.status, hookline_core::health::HealthStatus::Progressing, "{created}");
+        assert_eq!(
+            h.status,
+            hookline_core::health::HealthStatus::Progressing,
+            "{created}"
+        );
         let started = std::mem::take(&mut api.lock().restart_timelines);
         assert_eq!(started.len(), 1);
         for s in started {
@@ -184,6 +206,10 @@ mod tests {
         let objs = api.objects();
         let p = objs.iter().find(|o| o["kind"] == "Pod").unwrap();
         let h = hookline_core::health::assess(p, &HealthRules::default()).unwrap();
-        assert_eq!(h.status, hookline_core::health::HealthStatus::Healthy, "{p}");
+        assert_eq!(
+            h.status,
+            hookline_core::health::HealthStatus::Healthy,
+            "{p}"
+        );
     }
 }

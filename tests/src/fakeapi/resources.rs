@@ -14,7 +14,9 @@ pub struct ResourceDef {
 
 impl ResourceDef {
     pub fn new(group: &str, version: &str, kind: &str) -> Self {
-        let namespaced = !CLUSTER_SCOPED.iter().any(|(g, k)| *g == group && *k == kind);
+        let namespaced = !CLUSTER_SCOPED
+            .iter()
+            .any(|(g, k)| *g == group && *k == kind);
         ResourceDef {
             group: group.into(),
             version: version.into(),

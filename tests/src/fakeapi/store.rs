@@ -147,7 +147,8 @@ impl Store {
         let rv = self.next_rv();
         let object = match self.objects.get_mut(id) {
             Some(o) => {
-                object::metadata_mut(&mut o.value).insert("resourceVersion".into(), json!(rv.to_string()));
+                object::metadata_mut(&mut o.value)
+                    .insert("resourceVersion".into(), json!(rv.to_string()));
                 o.value.clone()
             }
             None => return,
@@ -216,8 +217,13 @@ impl Store {
         let meta = object::metadata_mut(&mut obj);
         meta.entry("uid").or_insert(json!(uid));
         meta.entry("generation").or_insert(json!(1));
-        meta.entry("creationTimestamp").or_insert(json!("2026-01-01T00:00:00Z"));
-        let id = (Self::res_id(&def), object::namespace(&obj).to_string(), object::name(&obj).to_string());
+        meta.entry("creationTimestamp")
+            .or_insert(json!("2026-01-01T00:00:00Z"));
+        let id = (
+            Self::res_id(&def),
+            object::namespace(&obj).to_string(),
+            object::name(&obj).to_string(),
+        );
         if let Some(gk) = crd_defines(&obj) {
             self.register_crd(&obj, gk.group.as_str(), gk.kind.as_str());
         }
@@ -268,7 +274,11 @@ impl Store {
     fn check_rules(&self, id: &ObjId, dry_run: bool) -> Result<(), ApiError> {
         let key = self.key_of(id);
         let r = self.behaviours.resolve(&key);
-        let fails = if dry_run { r.dry_run_fails } else { r.apply_fails };
+        let fails = if dry_run {
+            r.dry_run_fails
+        } else {
+            r.apply_fails
+        };
         match fails {
             // Admission webhooks deny with 400/403; 422 is kept for real validation errors.
             Some(m) => Err(err(400, "BadRequest", m)),
@@ -277,15 +287,37 @@ impl Store {
     }
 
     /// POST.
-    pub fn create(&mut self, def: &ResourceDef, ns: &str, mut obj: Value, dry_run: bool) -> ApiResult {
+    pub fn create(
+        &mut self,
+        def: &ResourceDef,
+        ns: &str,
+        mut obj: Value,
+        dry_run: bool,
+    ) -> ApiResult {
         let name = object::name(&obj).to_string();
         if name.is_empty() {
-            return Err(err(422, "Invalid", "metadata.name: Required value: name is required"));
+            return Err(err(
+                422,
+                "Invalid",
+                "metadata.name: Required value: name is required",
+            ));
         }
-        let id = (Self::res_id(def), if def.namespaced { ns.to_string() } else { String::new() }, name);
+        let id = (
+            Self::res_id(def),
+            if def.namespaced {
+                ns.to_string()
+            } else {
+                String::new()
+            },
+            name,
+        );
         self.check_rules(&id, dry_run)?;
         if self.objects.contains_key(&id) {
-            return Err(err(409, "AlreadyExists", format!("{} \"{}\" already exists", def.plural, id.2)));
+            return Err(err(
+                409,
+                "AlreadyExists",
+                format!("{} \"{}\" already exists", def.plural, id.2),
+            ));
         }
         normalise(&mut obj, def, &id.1);
         if let Some(m) = obj.as_object_mut() {
@@ -345,7 +377,11 @@ impl Store {
                     .collect()
             })
             .unwrap_or_default();
-        for v in if versions.is_empty() { vec!["v1".to_string()] } else { versions } {
+        for v in if versions.is_empty() {
+            vec!["v1".to_string()]
+        } else {
+            versions
+        } {
             self.serve(ResourceDef {
                 group: group.into(),
                 version: v,
@@ -358,7 +394,12 @@ impl Store {
 
     /// Writes `new` over the live object: server fields kept, generation bumped and the
     /// health timeline restarted when the spec changed (the controllers see a new spec).
-    fn update(&mut self, id: &ObjId, mut new: Value, applied: Option<(String, Value)>) -> ApiResult {
+    fn update(
+        &mut self,
+        id: &ObjId,
+        mut new: Value,
+        applied: Option<(String, Value)>,
+    ) -> ApiResult {
         let Some(old) = self.objects.get(id).cloned() else {
             return Err(not_found(id));
         };
@@ -369,13 +410,18 @@ impl Store {
         keep_server_fields(&mut new, &old.value);
         let spec_changed = old.value.get("spec") != new.get("spec");
         if spec_changed {
-            let g = old.value.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1);
+            let g = old
+                .value
+                .pointer("/metadata/generation")
+                .and_then(Value::as_i64)
+                .unwrap_or(1);
             object::metadata_mut(&mut new).insert("generation".into(), json!(g + 1));
         }
         let mut without_rv = old.value.clone();
         object::metadata_mut(&mut without_rv).remove("resourceVersion");
         object::metadata_mut(&mut new).remove("resourceVersion");
-        let gone = object::deletion_timestamp(&new).is_some() && object::finalizers(&new).is_empty();
+        let gone =
+            object::deletion_timestamp(&new).is_some() && object::finalizers(&new).is_empty();
         if let Some(o) = self.objects.get_mut(id) {
             if let Some((m, cfg)) = applied {
                 o.applied.insert(m, cfg);
@@ -396,8 +442,23 @@ impl Store {
     }
 
     /// PUT (requires a current resourceVersion when one is given).
-    pub fn replace(&mut self, def: &ResourceDef, ns: &str, name: &str, mut obj: Value, dry_run: bool) -> ApiResult {
-        let id = (Self::res_id(def), if def.namespaced { ns.to_string() } else { String::new() }, name.to_string());
+    pub fn replace(
+        &mut self,
+        def: &ResourceDef,
+        ns: &str,
+        name: &str,
+        mut obj: Value,
+        dry_run: bool,
+    ) -> ApiResult {
+        let id = (
+            Self::res_id(def),
+            if def.namespaced {
+                ns.to_string()
+            } else {
+                String::new()
+            },
+            name.to_string(),
+        );
         self.check_rules(&id, dry_run)?;
         let Some(live) = self.objects.get(&id) else {
             return Err(not_found(&id));
@@ -405,10 +466,14 @@ impl Store {
         if let Some(rv) = object::str_at(&obj, &["metadata", "resourceVersion"])
             && object::str_at(&live.value, &["metadata", "resourceVersion"]) != Some(rv)
         {
-            return Err(err(409, "Conflict", format!(
-                "Operation cannot be fulfilled on {} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
-                def.plural
-            )));
+            return Err(err(
+                409,
+                "Conflict",
+                format!(
+                    "Operation cannot be fulfilled on {} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+                    def.plural
+                ),
+            ));
         }
         normalise(&mut obj, def, &id.1);
         if dry_run {
@@ -420,8 +485,24 @@ impl Store {
     }
 
     /// PATCH with `application/apply-patch+yaml` (server-side apply).
-    pub fn apply(&mut self, def: &ResourceDef, ns: &str, name: &str, mut cfg: Value, manager: &str, dry_run: bool) -> ApiResult {
-        let id = (Self::res_id(def), if def.namespaced { ns.to_string() } else { String::new() }, name.to_string());
+    pub fn apply(
+        &mut self,
+        def: &ResourceDef,
+        ns: &str,
+        name: &str,
+        mut cfg: Value,
+        manager: &str,
+        dry_run: bool,
+    ) -> ApiResult {
+        let id = (
+            Self::res_id(def),
+            if def.namespaced {
+                ns.to_string()
+            } else {
+                String::new()
+            },
+            name.to_string(),
+        );
         self.check_rules(&id, dry_run)?;
         normalise(&mut cfg, def, &id.1);
         if let Some(m) = cfg.as_object_mut() {
@@ -462,18 +543,37 @@ impl Store {
 
     /// PATCH with `application/merge-patch+json` (RFC 7386), honouring a resourceVersion
     /// precondition in the patch.
-    pub fn merge_patch(&mut self, def: &ResourceDef, ns: &str, name: &str, patch: Value, dry_run: bool) -> ApiResult {
-        let id = (Self::res_id(def), if def.namespaced { ns.to_string() } else { String::new() }, name.to_string());
+    pub fn merge_patch(
+        &mut self,
+        def: &ResourceDef,
+        ns: &str,
+        name: &str,
+        patch: Value,
+        dry_run: bool,
+    ) -> ApiResult {
+        let id = (
+            Self::res_id(def),
+            if def.namespaced {
+                ns.to_string()
+            } else {
+                String::new()
+            },
+            name.to_string(),
+        );
         let Some(live) = self.objects.get(&id).cloned() else {
             return Err(not_found(&id));
         };
         if let Some(rv) = object::str_at(&patch, &["metadata", "resourceVersion"])
             && object::str_at(&live.value, &["metadata", "resourceVersion"]) != Some(rv)
         {
-            return Err(err(409, "Conflict", format!(
-                "Operation cannot be fulfilled on {} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
-                def.plural
-            )));
+            return Err(err(
+                409,
+                "Conflict",
+                format!(
+                    "Operation cannot be fulfilled on {} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+                    def.plural
+                ),
+            ));
         }
         let mut new = live.value.clone();
         merge_patch(&mut new, &patch);
@@ -509,7 +609,8 @@ impl Store {
         }
         let before = o.value.clone();
         if object::deletion_timestamp(&o.value).is_none() {
-            object::metadata_mut(&mut o.value).insert("deletionTimestamp".into(), json!("2026-01-01T00:00:01Z"));
+            object::metadata_mut(&mut o.value)
+                .insert("deletionTimestamp".into(), json!("2026-01-01T00:00:01Z"));
         }
         if hangs {
             object::add_finalizer(&mut o.value, STUCK_FINALIZER);
@@ -590,7 +691,12 @@ fn keep_server_fields(new: &mut Value, old: &Value) {
         }
     }
     let meta = object::metadata_mut(new);
-    for f in ["uid", "generation", "creationTimestamp", "deletionTimestamp"] {
+    for f in [
+        "uid",
+        "generation",
+        "creationTimestamp",
+        "deletionTimestamp",
+    ] {
         match old_meta.get(f) {
             Some(v) => {
                 meta.insert(f.into(), v.clone());
@@ -612,7 +718,9 @@ fn remove_dropped(live: &mut Value, prev: &Value, now: &Value) {
         match now.get(k) {
             None => {
                 if k == "finalizers" {
-                    if let (Some(lf), Some(pf)) = (l.get_mut(k).and_then(Value::as_array_mut), pv.as_array()) {
+                    if let (Some(lf), Some(pf)) =
+                        (l.get_mut(k).and_then(Value::as_array_mut), pv.as_array())
+                    {
                         lf.retain(|f| !pf.contains(f));
                         if lf.is_empty() {
                             l.remove(k);
@@ -624,8 +732,11 @@ fn remove_dropped(live: &mut Value, prev: &Value, now: &Value) {
             }
             Some(nv) => {
                 if k == "finalizers"
-                    && let (Some(lf), Some(pf), Some(nf)) =
-                        (l.get_mut(k).and_then(Value::as_array_mut), pv.as_array(), nv.as_array())
+                    && let (Some(lf), Some(pf), Some(nf)) = (
+                        l.get_mut(k).and_then(Value::as_array_mut),
+                        pv.as_array(),
+                        nv.as_array(),
+                    )
                 {
                     lf.retain(|f| !pf.contains(f) || nf.contains(f));
                 } else if pv.is_object()
@@ -644,7 +755,11 @@ fn merge(live: &mut Value, cfg: &Value, path: &mut Vec<String>) {
         (Some(l), Some(c)) => {
             for (k, cv) in c {
                 if k == "finalizers" && path.len() == 1 && path[0] == "metadata" {
-                    let mut set: Vec<Value> = l.get(k).and_then(Value::as_array).cloned().unwrap_or_default();
+                    let mut set: Vec<Value> = l
+                        .get(k)
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default();
                     for f in cv.as_array().into_iter().flatten() {
                         if !set.contains(f) {
                             set.push(f.clone());
@@ -698,12 +813,19 @@ mod tests {
         let mut s = Store::new();
         let def = s.resource("", "configmaps").cloned().unwrap();
         let cfg = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"x": "1", "y": "2"}});
-        s.apply(&def, "default", "a", cfg, "hookline", false).unwrap();
+        s.apply(&def, "default", "a", cfg, "hookline", false)
+            .unwrap();
         // Someone else adds a field.
-        let id = ("/configmaps".to_string(), "default".to_string(), "a".to_string());
+        let id = (
+            "/configmaps".to_string(),
+            "default".to_string(),
+            "a".to_string(),
+        );
         s.objects.get_mut(&id).unwrap().value["data"]["z"] = json!("3");
         let cfg = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"x": "1"}});
-        let (_, obj) = s.apply(&def, "default", "a", cfg, "hookline", false).unwrap();
+        let (_, obj) = s
+            .apply(&def, "default", "a", cfg, "hookline", false)
+            .unwrap();
         assert_eq!(obj["data"], json!({"x": "1", "z": "3"}));
     }
 
@@ -712,12 +834,24 @@ mod tests {
         let mut s = Store::new();
         let def = s.resource("", "configmaps").cloned().unwrap();
         let cfg = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "finalizers": ["f"]}});
-        s.apply(&def, "default", "a", cfg, "hookline", false).unwrap();
-        let id = ("/configmaps".to_string(), "default".to_string(), "a".to_string());
+        s.apply(&def, "default", "a", cfg, "hookline", false)
+            .unwrap();
+        let id = (
+            "/configmaps".to_string(),
+            "default".to_string(),
+            "a".to_string(),
+        );
         let (_, o) = s.delete(&id, false).unwrap();
         assert!(object::deletion_timestamp(&o).is_some());
         assert!(s.objects.contains_key(&id));
-        s.merge_patch(&def, "default", "a", json!({"metadata": {"finalizers": []}}), false).unwrap();
+        s.merge_patch(
+            &def,
+            "default",
+            "a",
+            json!({"metadata": {"finalizers": []}}),
+            false,
+        )
+        .unwrap();
         assert!(!s.objects.contains_key(&id));
     }
 
@@ -726,9 +860,16 @@ mod tests {
         let mut s = Store::new();
         let def = s.resource("", "configmaps").cloned().unwrap();
         let cfg = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}});
-        s.apply(&def, "default", "a", cfg, "hookline", false).unwrap();
+        s.apply(&def, "default", "a", cfg, "hookline", false)
+            .unwrap();
         let e = s
-            .merge_patch(&def, "default", "a", json!({"metadata": {"resourceVersion": "1", "labels": {"x": "y"}}}), false)
+            .merge_patch(
+                &def,
+                "default",
+                "a",
+                json!({"metadata": {"resourceVersion": "1", "labels": {"x": "y"}}}),
+                false,
+            )
             .unwrap_err();
         assert_eq!(e.0, 409);
     }
