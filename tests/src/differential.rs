@@ -27,6 +27,25 @@ use std::time::Duration;
 /// Real seconds per virtual second used by the suite: 1 virtual second = 40 ms.
 pub const DEFAULT_TIME_SCALE: f64 = 0.04;
 
+/// Scenarios that race the driver against a clock (`terminateAfter`, a sync timeout) need
+/// the driver's own work to be small against a virtual second, even on a loaded machine:
+/// they run at 1 virtual second = 250 ms.
+pub const CLOCKED_TIME_SCALE: f64 = 0.25;
+
+/// The time scale for `input`: [`CLOCKED_TIME_SCALE`] when an operation is terminated or
+/// timed out at a given moment, else [`DEFAULT_TIME_SCALE`].
+pub fn time_scale_for(input: &SimInput) -> f64 {
+    if input
+        .operations
+        .iter()
+        .any(|o| o.terminate_after.is_some() || o.sync_timeout.is_some())
+    {
+        CLOCKED_TIME_SCALE
+    } else {
+        DEFAULT_TIME_SCALE
+    }
+}
+
 /// What the driver did, per operation, and the cluster afterwards.
 pub struct DriverReport {
     pub operations: Vec<RunOutcome>,

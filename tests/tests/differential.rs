@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] fns, like the tests themselves
 
 use hookline_core::scenario::Scenario;
-use hookline_tests::differential::{DEFAULT_TIME_SCALE, differences};
+use hookline_tests::differential::{DEFAULT_TIME_SCALE, differences, time_scale_for};
 use hookline_tests::{repo_dir, scenario_files, shared_dir};
 
 fn run_dir(dir: &std::path::Path) {
@@ -19,7 +19,7 @@ fn run_dir(dir: &std::path::Path) {
     let mut problems = Vec::new();
     for f in files.iter().filter(|f| f.to_string_lossy().contains(&only)) {
         let s = Scenario::load(f).unwrap();
-        let diffs = rt.block_on(differences(&s.input, DEFAULT_TIME_SCALE));
+        let diffs = rt.block_on(differences(&s.input, time_scale_for(&s.input)));
         if !diffs.is_empty() {
             problems.push(format!(
                 "{} ({}):\n{}",

@@ -528,14 +528,23 @@ impl Adapter {
             Err(e) => return e,
         };
         let live_key = ResourceKey::new(&key.group, &key.kind, &ns, &key.name);
+        // First attempt from the live cache (its resourceVersion is the precondition, so a
+        // stale copy only costs a 409); re-read from the server after a conflict.
+        let mut cached = cache.get(&live_key).map(|mut o| {
+            track::to_cluster(&mut o);
+            o
+        });
         for _ in 0..FINALIZER_ATTEMPTS {
-            let live = match self.get_raw(&live_key).await {
-                Ok(Some(l)) => l,
-                Ok(None) => {
-                    cache.forget(&live_key);
-                    return EffectResult::NotFound;
-                }
-                Err(e) => return e,
+            let live = match cached.take() {
+                Some(l) => l,
+                None => match self.get_raw(&live_key).await {
+                    Ok(Some(l)) => l,
+                    Ok(None) => {
+                        cache.forget(&live_key);
+                        return EffectResult::NotFound;
+                    }
+                    Err(e) => return e,
+                },
             };
             if !object::has_finalizer(&live, finalizer) {
                 return ok("");

@@ -442,6 +442,7 @@ impl Store {
 impl RequestRecord {
     pub fn new(method: &Method, uri: &Uri, status: u16) -> Self {
         RequestRecord {
+            at: std::time::Instant::now(),
             method: method.to_string(),
             path: uri.path().to_string(),
             query: uri.query().unwrap_or("").to_string(),

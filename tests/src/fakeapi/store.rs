@@ -45,6 +45,8 @@ pub type ApiResult = Result<(u16, Value), ApiError>;
 /// A request as the fixture saw it (tests inspect these).
 #[derive(Clone, Debug)]
 pub struct RequestRecord {
+    /// When the request arrived.
+    pub at: std::time::Instant,
     pub method: String,
     pub path: String,
     pub query: String,
@@ -75,6 +77,8 @@ pub struct Store {
     pub rules: HealthRules,
     uid: u64,
     pub tx: broadcast::Sender<Arc<WatchRecord>>,
+    /// Every status the controller wrote: when, which object, the new status.
+    pub status_log: Vec<(std::time::Instant, ObjId, Value)>,
     /// Objects whose health timeline must (re)start; the server spawns the timers.
     pub restart_timelines: Vec<super::controller::Started>,
 }
@@ -99,6 +103,7 @@ impl Store {
             rules: HealthRules::default(),
             uid: 0,
             tx: broadcast::channel(65_536).0,
+            status_log: Vec::new(),
             restart_timelines: Vec::new(),
         };
         for ns in ["default", "kube-system", "kube-public"] {
@@ -591,7 +596,9 @@ impl Store {
         if o.value.get("status") == Some(&status) {
             return Ok((200, o.value.clone()));
         }
-        o.value["status"] = status;
+        o.value["status"] = status.clone();
+        self.status_log
+            .push((std::time::Instant::now(), id.clone(), status));
         self.emit(id, "MODIFIED");
         Ok((200, self.get(id)?.1))
     }
