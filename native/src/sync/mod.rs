@@ -177,6 +177,7 @@ impl Driver {
             warnings: Vec::new(),
         };
         let mut terminated: Option<TerminateCause> = None;
+        let mut last_reported = (state.phase, state.message.clone());
         let mut retries_done = 0u32;
         let mut generation_rx = self.cache.subscribe();
         // When the next pass may start, and whether one is due (else: on a watch event).
@@ -317,6 +318,7 @@ impl Driver {
             }
             if state.phase != outcome.state.phase || state.message != outcome.state.message {
                 state_changed = true;
+                last_reported = (outcome.state.phase, outcome.state.message.clone());
                 log(
                     self.at(),
                     pass_no,
@@ -384,15 +386,18 @@ impl Driver {
             not_before = earliest;
             due = state_changed || cluster_changed;
         }
-        log(
-            self.at(),
-            out.passes,
-            TraceEvent::Phase {
-                phase: state.phase,
-                message: state.message.clone(),
-            },
-            progress,
-        );
+        // The final phase, unless the last pass already reported exactly this.
+        if (state.phase, &state.message) != (last_reported.0, &last_reported.1) {
+            log(
+                self.at(),
+                out.passes,
+                TraceEvent::Phase {
+                    phase: state.phase,
+                    message: state.message.clone(),
+                },
+                progress,
+            );
+        }
         out.warnings = self.cache.take_warnings();
         out.state = state;
         out
