@@ -14,7 +14,7 @@ use hookline::sync::{Control, Driver, Progress, RunOutcome, SyncRun, track};
 use hookline_core::duration::Duration as VDuration;
 use hookline_core::health::{self, HealthStatus};
 use hookline_core::model::ResourceKey;
-use hookline_core::object::{self, keys};
+use hookline_core::object;
 use hookline_core::sim::{
     Call, CallResult, Retry, SimInput, SimulationReport, TraceEvent, simulate,
 };
@@ -308,6 +308,5 @@ pub fn compare(input: &SimInput, sim: &SimulationReport, drv: &DriverReport) -> 
             ));
         }
     }
-    let _ = keys::HOOK_FINALIZER;
     out
 }

@@ -22,7 +22,7 @@ use hookline_core::engine::{
 };
 use hookline_core::health::HealthRules;
 use hookline_core::manifest::Manifest;
-use hookline_core::model::{GroupKind, ResourceKey, SyncPhase};
+use hookline_core::model::GroupKind;
 use hookline_core::object;
 use hookline_core::plan::SyncSettings;
 use hookline_core::sim::{Call, CallResult, Retry, TraceEntry, TraceEvent};
@@ -455,9 +455,4 @@ fn changed_results(before: &SyncOperation, after: &SyncOperation) -> Vec<TaskRes
         })
         .cloned()
         .collect()
-}
-
-/// Keys that appear in any phase (for callers that summarise).
-pub fn result_key(r: &TaskResult) -> (SyncPhase, ResourceKey) {
-    (r.sync_phase, r.key.clone())
 }
