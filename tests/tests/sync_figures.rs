@@ -115,8 +115,7 @@ async fn step_to_step_latency() {
             // status comes with the create and is not logged).
             let done = log
                 .iter()
-                .filter(|(_, id, _)| id.2 == format!("job-{w}"))
-                .last()
+                .rfind(|(_, id, _)| id.2 == format!("job-{w}"))
                 .map(|(t, _, _)| *t)
                 .unwrap();
             let next = reqs
