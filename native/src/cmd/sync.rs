@@ -133,7 +133,7 @@ async fn sync(
 
     let mut view = View::new(args.output, painter);
     let outcome = driver.run(0, &run, &mut rx, &mut |p| view.show(p)).await;
-    view.finish();
+
     for w in &outcome.warnings {
         eprintln!("warning: {w}");
     }
@@ -165,8 +165,8 @@ async fn interrupted() -> bool {
     }
 }
 
-/// Progress rendering: NDJSON, plain lines, or plain lines plus a status line redrawn in
-/// place on a terminal (phase, current step, running tasks, Argo CD's message).
+/// Progress rendering: NDJSON, plain lines, or on a terminal a panel redrawn in place
+/// (phase, current step, Argo CD's message, every task's state and message).
 struct View {
     format: SyncFormat,
     painter: Painter,
@@ -174,7 +174,11 @@ struct View {
     phase: String,
     message: String,
     step: String,
-    status_shown: bool,
+    /// Live mode: each task's latest state and message, in result order.
+    tasks: Vec<(String, String, String)>,
+    /// Live mode: lines of the panel currently on screen.
+    panel_lines: usize,
+    at: u64,
 }
 
 impl View {
@@ -186,7 +190,9 @@ impl View {
             phase: "Running".into(),
             message: String::new(),
             step: String::new(),
-            status_shown: false,
+            tasks: Vec::new(),
+            panel_lines: 0,
+            at: 0,
         }
     }
 
@@ -199,9 +205,21 @@ impl View {
             let _ = writeln!(out, "{}", serde_json::to_string(e).unwrap_or_default());
             return;
         }
-        if self.status_shown {
-            let _ = write!(out, "\r\x1b[2K");
-            self.status_shown = false;
+        if self.live {
+            // A panel redrawn in place: phase, step, message, every task's state.
+            let _ = self.line(e);
+            self.track(e);
+            self.at = e.at;
+            if self.panel_lines > 0 {
+                let _ = write!(out, "\x1b[{}F\x1b[J", self.panel_lines);
+            }
+            let panel = self.panel();
+            for l in &panel {
+                let _ = writeln!(out, "{l}");
+            }
+            self.panel_lines = panel.len();
+            let _ = out.flush();
+            return;
         }
         if let Some(line) = self.line(e) {
             let at = self
@@ -209,14 +227,58 @@ impl View {
                 .paint(Style::DIM, &format!("{:>7.1}s", e.at as f64 / 1000.0));
             let _ = writeln!(out, "{at}  {line}");
         }
-        if self.live {
-            let status = format!("[{}] {} {}", self.phase, self.step, self.message);
-            let width = 120;
-            let status: String = status.chars().take(width).collect();
-            let _ = write!(out, "{}", self.painter.paint(Style::BOLD, &status));
-            self.status_shown = true;
-        }
         let _ = out.flush();
+    }
+
+    /// Live mode: remembers each task's latest state.
+    fn track(&mut self, e: &TraceEntry) {
+        if let TraceEvent::Result { result } = &e.event {
+            let name = format!("{}:{}", result.sync_phase, result.key);
+            let state = result
+                .hook_phase
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "Pending".into());
+            match self.tasks.iter_mut().find(|t| t.0 == name) {
+                Some(t) => {
+                    t.1 = state;
+                    t.2 = result.message.clone();
+                }
+                None => self.tasks.push((name, state, result.message.clone())),
+            }
+        }
+    }
+
+    fn panel(&self) -> Vec<String> {
+        const WIDTH: usize = 120;
+        let p = self.painter;
+        let cut = |s: String| -> String { s.chars().take(WIDTH).collect() };
+        let phase_style = match self.phase.as_str() {
+            "Succeeded" => Style::GREEN,
+            "Failed" | "Error" => Style::BOLD_RED,
+            _ => Style::BOLD,
+        };
+        let mut lines = vec![
+            format!(
+                "{} {}  {}",
+                p.paint(phase_style, &self.phase),
+                p.paint(Style::DIM, &format!("{:.1}s", self.at as f64 / 1000.0)),
+                cut(self.message.clone())
+            ),
+            cut(format!("  {}", self.step)),
+        ];
+        let width = self.tasks.iter().map(|t| t.0.len()).max().unwrap_or(0);
+        for (name, state, message) in &self.tasks {
+            let style = match state.as_str() {
+                "Succeeded" => Style::GREEN,
+                "Failed" | "Error" => Style::RED,
+                _ => Style::YELLOW,
+            };
+            lines.push(cut(format!(
+                "  {name:<width$}  {}  {message}",
+                p.paint(style, &format!("{state:<9}"))
+            )));
+        }
+        lines
     }
 
     fn line(&mut self, e: &TraceEntry) -> Option<String> {
@@ -299,13 +361,5 @@ impl View {
             TraceEvent::Stuck { message } => format!("waiting: {message}"),
             TraceEvent::Livelock { passes } => format!("livelock after {passes} passes"),
         })
-    }
-
-    fn finish(&mut self) {
-        if self.status_shown {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out);
-            let _ = out.flush();
-        }
     }
 }
