@@ -328,3 +328,20 @@ async fn fixture_drop_watches_ends_open_watch_streams() {
     .await;
     assert!(ended.is_ok(), "the watch stream stayed open");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_control_channel_does_not_stop_the_sync() {
+    let api = FakeApi::start(0.02).await;
+    let run = run_of(HOOK_AND_CM, false);
+    let driver = Driver::connect(api.client().await, "demo").await.unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Control>();
+    drop(tx);
+    let out = driver.run(0, &run, &mut rx, &mut |_| {}).await;
+    assert!(!out.detached);
+    assert_eq!(
+        out.state.phase,
+        OperationPhase::Succeeded,
+        "{}",
+        out.state.message
+    );
+}

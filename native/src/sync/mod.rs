@@ -177,6 +177,7 @@ impl Driver {
             warnings: Vec::new(),
         };
         let mut terminated: Option<TerminateCause> = None;
+        let mut control_open = true;
         let mut last_reported = (state.phase, state.message.clone());
         let mut retries_done = 0u32;
         let mut generation_rx = self.cache.subscribe();
@@ -196,7 +197,11 @@ impl Driver {
                 let deadline = if due { not_before } else { far };
                 tokio::select! {
                     biased;
-                    c = control.recv() => break Wake::Control(c.unwrap_or(Control::Detach)),
+                    c = control.recv(), if control_open => match c {
+                        Some(c) => break Wake::Control(c),
+                        // Nobody can signal any more (e.g. no signal handler): run on.
+                        None => control_open = false,
+                    },
                     _ = tokio::time::sleep_until(timeout_at.unwrap_or(far)), if timeout_pending => break Wake::Timeout,
                     _ = tokio::time::sleep_until(deadline) => break Wake::Pass,
                     r = generation_rx.changed(), if !due => {
