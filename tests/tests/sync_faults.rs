@@ -250,6 +250,17 @@ async fn prune_deletes_only_tracked_objects_and_never_touches_untracked_ones() {
     );
     assert!(find(&objs, "ConfigMap", "foreign").is_some());
     assert!(find(&objs, "ConfigMap", "copied-elsewhere").is_some());
+    // P-6: prunes delete with foreground propagation by default.
+    let delete = api
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "DELETE" && r.path.ends_with("/configmaps/old"))
+        .unwrap();
+    assert!(
+        delete.body.contains("\"propagationPolicy\":\"Foreground\""),
+        "{}",
+        delete.body
+    );
     for r in api.requests() {
         if r.method != "GET" {
             assert!(

@@ -79,6 +79,7 @@ pub async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let req_body = body.clone();
     let path = uri.path().to_string();
     let q = query(&uri);
     // Injected faults first.
@@ -132,6 +133,11 @@ pub async fn handle(
         }
     };
     shared.log(&method, &uri, status);
+    if !req_body.is_empty()
+        && let Some(last) = shared.lock().requests.last_mut()
+    {
+        last.body = String::from_utf8_lossy(&req_body).into_owned();
+    }
     json_response(status, &body)
 }
 
@@ -443,6 +449,7 @@ impl RequestRecord {
     pub fn new(method: &Method, uri: &Uri, status: u16) -> Self {
         RequestRecord {
             at: std::time::Instant::now(),
+            body: String::new(),
             method: method.to_string(),
             path: uri.path().to_string(),
             query: uri.query().unwrap_or("").to_string(),

@@ -51,6 +51,8 @@ pub struct RequestRecord {
     pub path: String,
     pub query: String,
     pub status: u16,
+    /// The request body (writes), for inspection.
+    pub body: String,
 }
 
 /// An injected failure for requests whose method and path match.
