@@ -285,3 +285,60 @@ impl Drop for LiveCache {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn cm(rv: &str, data: &str) -> Value {
+        let mut o = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "a", "namespace": "ns", "resourceVersion": rv}, "data": {"k": data}});
+        track::mark(&mut o, "app");
+        o
+    }
+
+    #[test]
+    fn a_late_echo_never_rolls_an_object_back() {
+        let mut st = Store::default();
+        assert!(st.upsert(cm("5", "new"), "app"));
+        assert!(!st.upsert(cm("4", "old"), "app"));
+        let key = object::key(&cm("5", ""));
+        assert_eq!(st.objects[&key]["data"]["k"], "new");
+    }
+
+    #[test]
+    fn a_deleted_object_is_not_revived_by_an_older_event() {
+        let mut st = Store::default();
+        st.upsert(cm("5", "x"), "app");
+        assert!(st.remove(&cm("6", "x")));
+        assert!(!st.upsert(cm("5", "x"), "app"));
+        assert!(
+            st.upsert(cm("7", "again"), "app"),
+            "a newer create is a new object"
+        );
+    }
+
+    #[test]
+    fn an_object_that_loses_its_tracking_leaves_the_live_set() {
+        let mut st = Store::default();
+        st.upsert(cm("5", "x"), "app");
+        let mut copy = cm("6", "x");
+        copy["metadata"]["annotations"] = json!({});
+        assert!(st.upsert(copy, "app"));
+        assert!(st.objects.is_empty());
+    }
+
+    #[test]
+    fn the_engine_sees_argo_cds_finalizer_name() {
+        let mut st = Store::default();
+        let mut o = cm("5", "x");
+        object::add_finalizer(&mut o, track::FINALIZER);
+        st.upsert(o, "app");
+        let v = st.objects.values().next().unwrap();
+        assert!(object::has_finalizer(
+            v,
+            hookline_core::object::keys::HOOK_FINALIZER
+        ));
+    }
+}
