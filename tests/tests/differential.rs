@@ -88,8 +88,44 @@ mod property {
             })
     }
 
-    fn scenario(objs: &[Obj]) -> String {
-        let mut y = String::from("name: generated\nmanifests:\n  - yaml: |\n");
+    /// What the cluster holds before the sync: prunable ConfigMaps, and whether job-0's
+    /// completed leftover is there (D-6/D-7 when job-0 is a hook).
+    #[derive(Clone, Debug)]
+    struct Before {
+        prune: bool,
+        prunable: usize,
+        leftover: bool,
+    }
+
+    fn before() -> impl Strategy<Value = Before> {
+        (any::<bool>(), 0usize..3, any::<bool>()).prop_map(|(prune, prunable, leftover)| Before {
+            prune,
+            prunable,
+            leftover,
+        })
+    }
+
+    fn scenario(objs: &[Obj], b: &Before) -> String {
+        let mut y = format!("name: generated\napp: {{prune: {}}}\n", b.prune);
+        if b.prunable > 0 || b.leftover {
+            y.push_str("cluster:\n  - yaml: |\n");
+            for i in 0..b.prunable {
+                y.push_str(&format!(
+                    "      apiVersion: v1\n      kind: ConfigMap\n      metadata: {{name: old-{i}, annotations: {{argocd.argoproj.io/sync-wave: \"{i}\"}}}}\n      ---\n"
+                ));
+            }
+            if let (true, Some(o)) = (b.leftover, objs.first()) {
+                let hook = o
+                    .hook
+                    .map(|h| format!(", argocd.argoproj.io/hook: {h}"))
+                    .unwrap_or_default();
+                y.push_str(&format!(
+                    "      apiVersion: batch/v1\n      kind: Job\n      metadata: {{name: job-0, annotations: {{argocd.argoproj.io/sync-wave: \"{}\"{hook}}}}}\n      spec: {{template: {{spec: {{restartPolicy: Never, containers: [{{name: c, image: alpine}}]}}}}}}\n      status: {{conditions: [{{type: Complete, status: \"True\"}}], succeeded: 1}}\n      ---\n",
+                    o.wave
+                ));
+            }
+        }
+        y.push_str("manifests:\n  - yaml: |\n");
         let mut behaviour = String::new();
         for (i, o) in objs.iter().enumerate() {
             let mut ann = format!("argocd.argoproj.io/sync-wave: \"{}\"", o.wave);
@@ -123,8 +159,8 @@ mod property {
     proptest! {
         #![proptest_config(ProptestConfig { cases: std::env::var("HOOKLINE_PROP11_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(12), failure_persistence: None, ..ProptestConfig::default() })]
         #[test]
-        fn prop_11_simulator_and_driver_agree(objs in prop::collection::vec(obj(), 1..5)) {
-            let text = scenario(&objs);
+        fn prop_11_simulator_and_driver_agree(objs in prop::collection::vec(obj(), 1..5), b in before()) {
+            let text = scenario(&objs, &b);
             let s = Scenario::parse(&text, "generated.yaml", None, "generated").unwrap();
             let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
             let diffs = rt.block_on(differences(&s.input, DEFAULT_TIME_SCALE));
