@@ -356,3 +356,27 @@ async fn a_closed_control_channel_does_not_stop_the_sync() {
         out.state.message
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_that_never_gets_an_answer_times_out_and_is_retried() {
+    let api = FakeApi::start(0.02).await;
+    api.stall("PATCH", "/configmaps/cm", 1);
+    let run = run_of(HOOK_AND_CM, false);
+    let driver = Driver::connect_with(api.client().await, "demo", Duration::from_millis(200))
+        .await
+        .unwrap();
+    let (_tx, mut rx) = mpsc::unbounded_channel();
+    let out = driver.run(0, &run, &mut rx, &mut |_| {}).await;
+    assert_eq!(
+        out.state.phase,
+        OperationPhase::Succeeded,
+        "{}",
+        out.state.message
+    );
+    let cm_patches = api
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PATCH" && r.path.ends_with("/configmaps/cm"))
+        .count();
+    assert!(cm_patches >= 2, "the stalled request was not retried");
+}

@@ -90,10 +90,14 @@ fn resource_name(key: &ResourceKey) -> String {
 }
 
 impl Adapter {
-    pub async fn connect(client: kube::Client, app: &str) -> Result<Self, kube::Error> {
+    pub async fn connect(
+        client: kube::Client,
+        app: &str,
+        request_timeout: Duration,
+    ) -> Result<Self, kube::Error> {
         let discovery = Discovery::new(client.clone()).run().await?;
         Ok(Adapter {
-            rest: Rest::new(client),
+            rest: Rest::new(client, request_timeout),
             discovery: RwLock::new(discovery),
             app: app.to_string(),
         })

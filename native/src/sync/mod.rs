@@ -106,7 +106,17 @@ pub struct Driver {
 
 impl Driver {
     pub async fn connect(client: kube::Client, app: &str) -> Result<Self, DriverError> {
-        let adapter = Adapter::connect(client.clone(), app)
+        Self::connect_with(client, app, rest::DEFAULT_REQUEST_TIMEOUT).await
+    }
+
+    /// [`Driver::connect`] with a per-request timeout other than 30 s (a request that gets
+    /// no answer in time is retried like a transport error, then fails its task).
+    pub async fn connect_with(
+        client: kube::Client,
+        app: &str,
+        request_timeout: Duration,
+    ) -> Result<Self, DriverError> {
+        let adapter = Adapter::connect(client.clone(), app, request_timeout)
             .await
             .map_err(|e| DriverError::Connect(format!("discovery failed: {e}")))?;
         let cache = LiveCache::new(client, app);

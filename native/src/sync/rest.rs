@@ -13,10 +13,13 @@ use std::time::Duration;
 /// Attempts per request (1 + retries) before a transient failure becomes the result.
 const ATTEMPTS: u32 = 5;
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+/// A request that gets no complete answer in this time counts as a transport failure.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub struct Rest {
     client: Client,
+    timeout: Duration,
     /// Requests sent (retries included), for the benchmarks.
     pub sent: Arc<AtomicU64>,
 }
@@ -46,9 +49,10 @@ fn transient(status: u16) -> bool {
 }
 
 impl Rest {
-    pub fn new(client: Client) -> Self {
+    pub fn new(client: Client, timeout: Duration) -> Self {
         Rest {
             client,
+            timeout,
             sent: Arc::default(),
         }
     }
@@ -73,20 +77,19 @@ impl Rest {
                 .body(Body::from(body.clone()))
                 .map_err(|e| format!("cannot build the request: {e}"))?;
             self.sent.fetch_add(1, Ordering::Relaxed);
-            match self.client.send(req).await {
-                Ok(resp) => {
-                    let status = resp.status().as_u16();
-                    let bytes = match resp.into_body().collect_bytes().await {
-                        Ok(b) => b,
-                        Err(e) => {
-                            last = format!("the connection dropped while reading the answer: {e}");
-                            if attempt < ATTEMPTS {
-                                tokio::time::sleep(backoff).await;
-                                backoff *= 2;
-                            }
-                            continue;
-                        }
-                    };
+            let answer = tokio::time::timeout(self.timeout, async {
+                let resp = self.client.send(req).await.map_err(|e| e.to_string())?;
+                let status = resp.status().as_u16();
+                let bytes =
+                    resp.into_body().collect_bytes().await.map_err(|e| {
+                        format!("the connection dropped while reading the answer: {e}")
+                    })?;
+                Ok::<_, String>((status, bytes))
+            })
+            .await
+            .unwrap_or_else(|_| Err(format!("no answer within {:?}", self.timeout)));
+            match answer {
+                Ok((status, bytes)) => {
                     let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
                     let reply = Reply { status, body };
                     if transient(status) && attempt < ATTEMPTS {
@@ -98,7 +101,7 @@ impl Rest {
                     return Ok(reply);
                 }
                 Err(e) => {
-                    last = e.to_string();
+                    last = e;
                     if attempt < ATTEMPTS {
                         tokio::time::sleep(backoff).await;
                         backoff *= 2;

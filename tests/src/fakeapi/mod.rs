@@ -127,6 +127,11 @@ impl FakeApi {
         });
     }
 
+    /// The next `times` matching requests get no answer at all (a stalled server).
+    pub fn stall(&self, method: &str, path_contains: &str, times: u32) {
+        self.fault(method, path_contains, 0, "", times);
+    }
+
     /// Closes every open watch (a dropped connection); clients must re-watch.
     pub fn drop_watches(&self) {
         self.shared.drop_watches.send_modify(|g| *g += 1);

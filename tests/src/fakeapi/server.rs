@@ -97,6 +97,10 @@ pub async fn handle(
     };
     if let Some((status, message)) = fault {
         shared.log(&method, &uri, status);
+        if status == 0 {
+            // A stalled server: no answer at all (the client must time out).
+            tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+        }
         let e = ApiError(status, "InjectedFault", message);
         return json_response(status, &status_body(&e));
     }

@@ -61,6 +61,7 @@ pub struct Fault {
     /// `GET`, `PATCH`… or `*`.
     pub method: String,
     pub path_contains: String,
+    /// The HTTP status to answer with; 0 = never answer (a stalled server).
     pub status: u16,
     pub message: String,
     pub times: u32,
