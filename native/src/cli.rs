@@ -34,6 +34,8 @@ pub enum Command {
     Health(HealthArgs),
     /// Find hook and wave mistakes (compiler-style text, JSON or SARIF for code scanning).
     Lint(LintArgs),
+    /// Run the sync against a real cluster: hooks, waves, prune, like Argo CD (kube-rs).
+    Sync(SyncArgs),
 }
 
 /// Output format of `hookline plan`.
@@ -251,4 +253,69 @@ mod tests {
         assert_eq!(args.started_at, Some(-5));
         assert_eq!(args.output, PlanFormat::Mermaid);
     }
+}
+
+/// Output format of `hookline sync`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SyncFormat {
+    /// A live view on a terminal, plain lines otherwise.
+    Text,
+    /// Newline-delimited timeline events (the `trace` entries of `hookline simulate -o json`).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Manifest files, directories (*.yaml, *.yml, *.json, recursively) or - for stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Application name: the tracking label/annotation value (only objects carrying it are
+    /// ever pruned or deleted).
+    #[arg(long, value_name = "NAME", default_value = "hookline")]
+    pub app: String,
+
+    /// kubeconfig context to use [default: the current context].
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// kubeconfig file [default: $KUBECONFIG, ~/.kube/config, then in-cluster config].
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<String>,
+
+    /// Destination namespace [default: the context's namespace, else default].
+    #[arg(long, short = 'n', value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// Revision being synced; part of generated hook names (spec N-1).
+    #[arg(long, value_name = "REV")]
+    pub revision: Option<String>,
+
+    /// Delete tracked objects that are no longer in the manifests (spec P-3).
+    #[arg(long)]
+    pub prune: bool,
+
+    /// Operation dry-run: everything is checked by the API server (server-side dry-run),
+    /// nothing is changed (spec O-12).
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// App-level sync option, e.g. CreateNamespace=true or PruneLast=true (repeatable).
+    #[arg(long = "sync-option", value_name = "OPT")]
+    pub sync_options: Vec<String>,
+
+    /// Pause after each non-final step (Argo CD: 2s) [default: 0s].
+    #[arg(long, value_name = "D")]
+    pub wave_delay: Option<String>,
+
+    /// Retry a failed operation this many times (backoff 5s, x2, max 3m; spec C-4).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub retry_limit: i64,
+
+    /// Terminate the operation after this long (spec C-9), e.g. 10m.
+    #[arg(long, value_name = "D")]
+    pub timeout: Option<String>,
+
+    #[arg(long, short = 'o', value_enum, default_value_t = SyncFormat::Text)]
+    pub output: SyncFormat,
 }

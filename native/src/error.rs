@@ -13,8 +13,11 @@ pub mod exit {
     pub const FAILURE: u8 = 1;
     /// Bad input or usage: unreadable or invalid files, bad flags.
     pub const INPUT: u8 = 2;
-    /// An I/O error writing the output (not a closed pipe), or another unexpected error.
+    /// An I/O error writing the output (not a closed pipe), a cluster/API error
+    /// (`sync`), or another unexpected error.
     pub const INTERNAL: u8 = 3;
+    /// `sync` was interrupted (Ctrl-C, SIGTERM), as shells report SIGINT.
+    pub const INTERRUPTED: u8 = 130;
 }
 
 #[derive(Debug)]
@@ -23,6 +26,8 @@ pub enum CliError {
     Input(String),
     /// Writing the output failed.
     Output(io::Error),
+    /// The cluster could not be reached or answered unusably (`hookline sync`): exit 3.
+    Cluster(String),
 }
 
 impl CliError {
@@ -32,7 +37,7 @@ impl CliError {
             CliError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => {
                 ExitCode::from(exit::OK)
             }
-            CliError::Output(_) => ExitCode::from(exit::INTERNAL),
+            CliError::Output(_) | CliError::Cluster(_) => ExitCode::from(exit::INTERNAL),
         }
     }
 
@@ -47,6 +52,7 @@ impl fmt::Display for CliError {
         match self {
             CliError::Input(message) => f.write_str(message),
             CliError::Output(e) => write!(f, "cannot write the output: {e}"),
+            CliError::Cluster(m) => f.write_str(m),
         }
     }
 }

@@ -1,5 +1,8 @@
 //! Shared helpers for hookline's integration and property tests.
 
+pub mod differential;
+pub mod fakeapi;
+
 use hookline_core::scenario::{Scenario, ScenarioError, Verdict, check};
 use hookline_core::sim::{SimulationReport, simulate};
 use std::path::{Path, PathBuf};

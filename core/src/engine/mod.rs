@@ -7,6 +7,7 @@
 //! whether Argo CD's wave callback would sleep now (C-2). It keeps nothing between passes.
 
 mod context;
+pub mod control;
 mod message;
 mod pass;
 mod run_tasks;

@@ -17,7 +17,7 @@ use std::sync::Arc;
 pub const STUCK_FINALIZER: &str = "hookline.dev/stuck-deletion";
 
 /// Kinds that are cluster-scoped in every Kubernetes version (for key normalisation).
-const CLUSTER_SCOPED: [(&str, &str); 16] = [
+pub const CLUSTER_SCOPED: [(&str, &str); 16] = [
     ("", "Namespace"),
     ("", "Node"),
     ("", "PersistentVolume"),
@@ -616,7 +616,7 @@ fn current_step(timeline: &[HealthStep], elapsed: u64) -> Option<usize> {
 
 /// Kinds whose default timeline is "Progressing for 1s, then Healthy": every built-in
 /// check except a non-LoadBalancer Service, which is Healthy at once.
-fn default_timeline_applies(obj: &Value) -> bool {
+pub fn default_timeline_applies(obj: &Value) -> bool {
     let (group, kind) = (object::group(obj), object::kind(obj));
     match (group, kind) {
         ("", "Service") => object::str_at(obj, &["spec", "type"]) == Some("LoadBalancer"),
@@ -671,7 +671,7 @@ fn content_of(obj: &Value) -> Value {
 }
 
 /// Job `spec.template` and Pod `spec` cannot change (spec D-7.2).
-fn immutable_violation(key: &ResourceKey, old: &Value, new: &Value) -> Option<String> {
+pub fn immutable_violation(key: &ResourceKey, old: &Value, new: &Value) -> Option<String> {
     match (key.group.as_str(), key.kind.as_str()) {
         ("batch", "Job") if old.pointer("/spec/template") != new.pointer("/spec/template") => {
             Some(format!(

@@ -12,7 +12,10 @@ mod cluster;
 mod trace;
 
 pub use behaviour::{BehaviourRule, Behaviours, DeleteBehaviour, HealthStep, Outcome, Verdict};
-pub use cluster::{Cluster, ClusterEvent, STUCK_FINALIZER, SimObject};
+pub use cluster::{
+    CLUSTER_SCOPED, Cluster, ClusterEvent, STUCK_FINALIZER, SimObject, default_timeline_applies,
+    immutable_violation,
+};
 pub use trace::*;
 
 use crate::classify;

@@ -4,6 +4,7 @@ pub mod health;
 pub mod lint;
 pub mod plan;
 pub mod simulate;
+pub mod sync;
 pub mod test;
 
 use crate::error::CliError;
