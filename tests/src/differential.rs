@@ -191,20 +191,11 @@ pub async fn run_driver(input: &SimInput, scale: f64) -> DriverReport {
 
 /// A comparable line per effect: call and result.
 fn effect_line(call: &Call, result: &CallResult) -> String {
-    known_differences(&format!(
+    format!(
         "{} -> {}",
         serde_json::to_string(call).unwrap_or_default(),
         serde_json::to_string(result).unwrap_or_default()
-    ))
-}
-
-/// The one known, deliberate difference: when an apply changes nothing but the hook
-/// finalizer (a leftover hook applied again, spec §D-7.1), the simulator says
-/// `unchanged` (it compares content without finalizers) while a real API server — and
-/// so kubectl and the driver — sees a change and says `configured`. Both mean "applied,
-/// nothing re-created"; the comparison reads them as one word.
-fn known_differences(text: &str) -> String {
-    text.replace(" unchanged\"", " configured\"")
+    )
 }
 
 /// A comparable line per cluster object: key, deleting, finalizers, health.
@@ -255,10 +246,8 @@ pub fn compare(input: &SimInput, sim: &SimulationReport, drv: &DriverReport) -> 
                 drv_effects.join("\n    ")
             ));
         }
-        let sim_results =
-            known_differences(&serde_json::to_string_pretty(&op.results).unwrap_or_default());
-        let drv_results =
-            known_differences(&serde_json::to_string_pretty(&d.state.results).unwrap_or_default());
+        let sim_results = serde_json::to_string_pretty(&op.results).unwrap_or_default();
+        let drv_results = serde_json::to_string_pretty(&d.state.results).unwrap_or_default();
         if sim_results != drv_results {
             out.push(format!(
                 "operation {i}: results differ\n  simulator: {sim_results}\n  driver: {drv_results}"

@@ -1,11 +1,11 @@
 //! What a driver does to an operation between passes (spec C-4, C-5, C-9, X-4): switching a
 //! running operation to Terminating, and the retry decision with its messages.
 //!
-//! `core::sim` keeps its own copy of these few lines inside its loop (it predates this
-//! module); a real-cluster driver uses these so both speak the same messages.
+//! The simulator and the real-cluster driver both use these, so both speak the same messages.
 
 use super::types::{OperationPhase, SyncOperation};
-use crate::sim::{Retry, kitchen_time};
+use crate::duration::Duration;
+use serde::{Deserialize, Serialize};
 
 /// Who ends a running operation early.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,4 +92,77 @@ pub fn after_completion(
             },
         },
     }
+}
+
+/// Retry policy (C-4): `limit` attempts after the first; backoff `duration × factor^n`
+/// capped by `maxDuration`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Retry {
+    pub limit: i64,
+    #[serde(default)]
+    pub backoff: Backoff,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Backoff {
+    #[serde(default = "Backoff::default_duration")]
+    pub duration: Duration,
+    #[serde(default = "Backoff::default_factor")]
+    pub factor: u32,
+    #[serde(default = "Backoff::default_max")]
+    pub max_duration: Duration,
+}
+
+impl Backoff {
+    fn default_duration() -> Duration {
+        Duration::from_secs(5)
+    }
+    fn default_factor() -> u32 {
+        2
+    }
+    fn default_max() -> Duration {
+        Duration::from_secs(180)
+    }
+
+    /// C-4: `min(duration × factor^n, maxDuration)` (the cap only when maxDuration > 0).
+    pub fn delay(&self, n: u32) -> u64 {
+        let mut d = self.duration.millis() as u128;
+        for _ in 0..n {
+            d = d.saturating_mul(self.factor as u128);
+            if d > crate::duration::MAX_MILLIS as u128 {
+                break;
+            }
+        }
+        let d = d.min(crate::duration::MAX_MILLIS as u128) as u64;
+        if self.max_duration.millis() > 0 {
+            d.min(self.max_duration.millis())
+        } else {
+            d
+        }
+    }
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            duration: Backoff::default_duration(),
+            factor: Backoff::default_factor(),
+            max_duration: Backoff::default_max(),
+        }
+    }
+}
+
+/// Go's `time.Kitchen` (`3:04PM`) in UTC, as Argo CD's retry message prints it (C-4).
+pub fn kitchen_time(unix: i64) -> String {
+    let secs = unix.rem_euclid(86_400);
+    let (h, m) = (secs / 3600, (secs % 3600) / 60);
+    let (h12, ampm) = match h {
+        0 => (12, "AM"),
+        1..=11 => (h, "AM"),
+        12 => (12, "PM"),
+        _ => (h - 12, "PM"),
+    };
+    format!("{h12}:{m:02}{ampm}")
 }

@@ -346,8 +346,15 @@ impl Cluster {
                     verb = "replaced";
                 } else {
                     let spec_changed = spec_of(&old.object) != spec_of(&target);
-                    let content_changed =
-                        spec_changed || content_of(&old.object) != content_of(&target);
+                    // A finalizer the target declares and the live object lacks is a change
+                    // too: kubectl says `configured` when a leftover hook gets its hook
+                    // finalizer back (D-7.1), as the API server of `hookline sync` does.
+                    let adds_finalizer = object::finalizers(&target)
+                        .iter()
+                        .any(|f| !object::has_finalizer(&old.object, f));
+                    let content_changed = spec_changed
+                        || adds_finalizer
+                        || content_of(&old.object) != content_of(&target);
                     let mut merged = target;
                     keep_server_fields(&mut merged, &old.object);
                     if merged != *old.object {

@@ -17,78 +17,20 @@ pub use cluster::{
     immutable_violation,
 };
 pub use trace::*;
+// The retry policy and its messages belong to the controller logic the driver shares.
+pub use crate::engine::control::{Backoff, Retry, kitchen_time};
 
 use crate::classify;
 use crate::duration::Duration;
+use crate::engine::control::{self, AfterCompletion, TerminateCause};
 use crate::engine::{self, LiveView, OperationPhase, PassInput, PlanCache, SyncOperation};
 use crate::health::{self, HealthRules};
 use crate::manifest::Manifest;
 use crate::model::{GroupKind, ResourceKey};
 use crate::plan::{self, SyncSettings};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::sync::Arc;
-
-/// Retry policy (C-4): `limit` attempts after the first; backoff `duration × factor^n`
-/// capped by `maxDuration`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Retry {
-    pub limit: i64,
-    #[serde(default)]
-    pub backoff: Backoff,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Backoff {
-    #[serde(default = "Backoff::default_duration")]
-    pub duration: Duration,
-    #[serde(default = "Backoff::default_factor")]
-    pub factor: u32,
-    #[serde(default = "Backoff::default_max")]
-    pub max_duration: Duration,
-}
-
-impl Backoff {
-    fn default_duration() -> Duration {
-        Duration::from_secs(5)
-    }
-    fn default_factor() -> u32 {
-        2
-    }
-    fn default_max() -> Duration {
-        Duration::from_secs(180)
-    }
-
-    /// C-4: `min(duration × factor^n, maxDuration)` (the cap only when maxDuration > 0).
-    pub fn delay(&self, n: u32) -> u64 {
-        let mut d = self.duration.millis() as u128;
-        for _ in 0..n {
-            d = d.saturating_mul(self.factor as u128);
-            if d > crate::duration::MAX_MILLIS as u128 {
-                break;
-            }
-        }
-        let d = d.min(crate::duration::MAX_MILLIS as u128) as u64;
-        if self.max_duration.millis() > 0 {
-            d.min(self.max_duration.millis())
-        } else {
-            d
-        }
-    }
-}
-
-impl Default for Backoff {
-    fn default() -> Self {
-        Backoff {
-            duration: Backoff::default_duration(),
-            factor: Backoff::default_factor(),
-            max_duration: Backoff::default_max(),
-        }
-    }
-}
 
 /// One operation to simulate.
 #[derive(Clone, Debug)]
@@ -247,21 +189,21 @@ impl Sim {
             if state.phase == OperationPhase::Running {
                 let by_user = terminate_at.is_some_and(|t| now >= t);
                 let by_timeout = timeout_at.is_some_and(|t| now >= t);
-                if by_user || by_timeout {
-                    let message = if by_user {
-                        "operation is terminating"
-                    } else {
-                        "operation is terminating due to timeout"
-                    };
+                let cause = match (by_user, by_timeout) {
+                    (true, _) => Some(TerminateCause::User),
+                    (false, true) => Some(TerminateCause::Timeout),
+                    _ => None,
+                };
+                if let Some(cause) = cause
+                    && control::request_terminate(&mut state, cause)
+                {
                     terminated = true;
-                    timed_out = !by_user;
-                    state.phase = OperationPhase::Terminating;
-                    state.message = message.into();
+                    timed_out = cause == TerminateCause::Timeout;
                     self.log(
                         index,
                         passes,
                         TraceEvent::Terminate {
-                            message: message.into(),
+                            message: state.message.clone(),
                         },
                     );
                 }
@@ -328,50 +270,41 @@ impl Sim {
 
             if state.phase.completed() {
                 if terminated {
-                    if timed_out {
-                        state
-                            .message
-                            .push_str(", triggered by controller sync timeout");
-                    }
+                    let cause = if timed_out {
+                        TerminateCause::Timeout
+                    } else {
+                        TerminateCause::User
+                    };
+                    control::finish_terminated(&mut state, cause);
                     break; // never retried
                 }
-                let retry = op.retry.as_ref().filter(|r| {
-                    state.phase != OperationPhase::Succeeded
-                        && (r.limit < 0 || i64::from(retries_done) < r.limit)
-                });
-                match retry {
-                    Some(r) => {
-                        // C-4: announced with n = retries so far, released with n + 1.
-                        let announced = now + r.backoff.delay(retries_done);
-                        let wall =
-                            settings.started_at + (announced.saturating_sub(begin) / 1000) as i64;
+                match control::after_completion(
+                    &state,
+                    op.retry.as_ref(),
+                    retries_done,
+                    now.saturating_sub(begin),
+                ) {
+                    AfterCompletion::Retry {
+                        delay_millis,
+                        announce,
+                        state: next,
+                    } => {
                         retries_done += 1;
-                        let message = format!(
-                            "{}. Retrying attempt #{} at {}.",
-                            state.message,
-                            retries_done,
-                            kitchen_time(wall)
-                        );
                         self.log(
                             index,
                             passes,
                             TraceEvent::Retry {
                                 attempt: retries_done,
-                                message: message.clone(),
+                                message: announce,
                             },
                         );
-                        next_at = now + r.backoff.delay(retries_done);
-                        state = SyncOperation::new(settings.started_at);
-                        state.message =
-                            format!("Retrying operation. Attempt #{}", retries_done + 1);
+                        next_at = now + delay_millis;
+                        state = next;
                         attempts += 1;
                         continue;
                     }
-                    None => {
-                        if retries_done > 0 {
-                            state.message =
-                                format!("{} (retried {} times).", state.message, retries_done);
-                        }
+                    AfterCompletion::Done { message } => {
+                        state.message = message;
                         break;
                     }
                 }
@@ -550,17 +483,4 @@ fn snapshot(cluster: &Cluster, created: &BTreeSet<ResourceKey>) -> Vec<ClusterOb
                         .any(|c| c.name == key.name)),
         })
         .collect()
-}
-
-/// Go's `time.Kitchen` (`3:04PM`) in UTC, as Argo CD's retry message prints it (C-4).
-pub fn kitchen_time(unix: i64) -> String {
-    let secs = unix.rem_euclid(86_400);
-    let (h, m) = (secs / 3600, (secs % 3600) / 60);
-    let (h12, ampm) = match h {
-        0 => (12, "AM"),
-        1..=11 => (h, "AM"),
-        12 => (12, "PM"),
-        _ => (h - 12, "PM"),
-    };
-    format!("{h12}:{m:02}{ampm}")
 }
