@@ -1,5 +1,9 @@
 //! Shared helpers for hookline's integration and property tests.
 
+pub mod analysis;
+pub mod restart;
+pub mod strategies;
+
 use hookline_core::scenario::{Scenario, ScenarioError, Verdict, check};
 use hookline_core::sim::{SimulationReport, simulate};
 use std::path::{Path, PathBuf};
