@@ -51,6 +51,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Test(args) => cmd::test::run(&args, stdout),
         Command::Health(args) => cmd::health::run(&args, stdout),
         Command::Lint(args) => cmd::lint::run(&args, stdout),
+        Command::Explore(args) => cmd::explore::run(&args, stdout),
     }
 }
 

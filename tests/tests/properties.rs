@@ -186,8 +186,9 @@ proptest! {
                 // A dependency never counts as a referencer in its own pass (T-10): a
                 // Namespace is cluster-scoped but carries the destination namespace (T-4).
                 let user_namespace = user.group.is_empty() && user.kind == "Namespace";
+                let refers = namespace && user.namespace == dep.name;
                 prop_assert!(
-                    !(namespace && user.namespace == dep.name && !moved_crd && !user_namespace),
+                    !refers || moved_crd || user_namespace,
                     "{} comes before its Namespace {}", user.reference, dep.reference
                 );
                 prop_assert!(

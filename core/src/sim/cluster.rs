@@ -574,7 +574,7 @@ fn current_step(timeline: &[HealthStep], elapsed: u64) -> Option<usize> {
 
 /// Kinds whose default timeline is "Progressing for 1s, then Healthy": every built-in
 /// check except a non-LoadBalancer Service, which is Healthy at once.
-fn default_timeline_applies(obj: &Value) -> bool {
+pub(crate) fn default_timeline_applies(obj: &Value) -> bool {
     let (group, kind) = (object::group(obj), object::kind(obj));
     match (group, kind) {
         ("", "Service") => object::str_at(obj, &["spec", "type"]) == Some("LoadBalancer"),
