@@ -368,6 +368,31 @@ proptest! {
         }
     }
 
+    /// Property 2, from the engine's side — the plan is what runs (architecture principle 2,
+    /// T-11, S-11, R-7): within an attempt, the real applies follow the static plan's order
+    /// (apply groups in plan order, SyncFail hooks last), each task at most once; only the
+    /// namespace pre-creation of S-2.1 comes first.
+    #[test]
+    fn p02b_the_engine_applies_in_plan_order(c in case(CaseOptions::default())) {
+        let (_, report) = simulate(&c);
+        for a in attempts(&report) {
+            let plan: Vec<(SyncPhase, ResourceKey)> = tasks(&report.operations[a.operation].plan)
+                .map(|t| (t.phase, task_key(t)))
+                .collect();
+            let mut last: Option<usize> = None;
+            for x in a.applied.iter().filter(|x| !(x.before_dry_run && x.key.kind == "Namespace")) {
+                let at = plan.iter().position(|(p, k)| *p == x.phase && *k == x.key);
+                prop_assert!(at.is_some(), "operation {}: applied {}:{} is not in the plan {:?}",
+                    a.operation, x.phase, x.key, plan);
+                prop_assert!(last.is_none_or(|l| Some(l) < at),
+                    "operation {}: {}:{} applied out of plan order (plan {:?}, applied {:?})",
+                    a.operation, x.phase, x.key, plan,
+                    a.applied.iter().map(|y| format!("{}:{}", y.phase, y.key)).collect::<Vec<_>>());
+                last = at;
+            }
+        }
+    }
+
     /// Property 12 — parsing any text as manifests or as a scenario never panics
     /// (architecture principle 6): arbitrary strings, and valid scenarios with bytes cut,
     /// repeated or replaced by YAML punctuation.
