@@ -203,8 +203,9 @@ fn digits(mut i: usize, n: usize) -> Vec<usize> {
     d
 }
 
-/// `count` distinct random combinations (fewer only if the space is nearly exhausted by
-/// collisions), in draw order. splitmix64: tiny, well-mixed, and the same on every target.
+/// `count` distinct combinations: the all-succeed one first (the happy path is always part
+/// of a sample), then random draws (fewer only if the space is nearly exhausted by
+/// collisions). splitmix64: tiny, well-mixed, and the same on every target.
 fn sample(n: usize, count: usize, seed: u64) -> Vec<Vec<usize>> {
     let mut state = seed;
     let mut next = move || {
@@ -214,8 +215,8 @@ fn sample(n: usize, count: usize, seed: u64) -> Vec<Vec<usize>> {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     };
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
+    let mut seen = BTreeSet::from([vec![0; n]]);
+    let mut out = vec![vec![0; n]];
     let mut draws = 0usize;
     while out.len() < count && draws < count.saturating_mul(8) {
         draws += 1;

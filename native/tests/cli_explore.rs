@@ -135,3 +135,31 @@ fn bad_input_exits_2_with_a_hint() {
     let o = hookline(&["explore", "no/such/dir"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_large_scenario_is_sampled_and_keeps_the_happy_path() {
+    let o = hookline(&[
+        "explore",
+        "examples/explore/release.yaml",
+        "--max",
+        "300",
+        "--seed",
+        "1",
+        "-o",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["combinations"], 6561);
+    assert_eq!(
+        (v["explored"].as_u64(), v["exhaustive"].as_bool()),
+        (Some(300), Some(false))
+    );
+    let classes = v["classes"].as_array().unwrap();
+    assert!(
+        classes
+            .iter()
+            .any(|c| c["operations"][0]["phase"] == "Succeeded"),
+        "the all-succeed combination is always explored"
+    );
+}

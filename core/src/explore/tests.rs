@@ -153,6 +153,8 @@ fn sampling_is_seeded_and_distinct() {
     assert_eq!(a.seed, Some(7));
     let drawn = sample(4, 10, 7);
     assert_eq!(drawn.iter().collect::<BTreeSet<_>>().len(), 10);
+    assert_eq!(drawn[0], [0, 0, 0, 0], "the happy path comes first");
+    assert_eq!(a.classes.iter().map(|c| c.count).sum::<usize>(), 10);
     assert_ne!(drawn, sample(4, 10, 8), "another seed, another sample");
     assert!(
         explore(&scenario(), ExploreOptions { max: 0, seed: 0 })
