@@ -29,6 +29,8 @@ pub struct Attempt {
     pub phase: Option<OperationPhase>,
     pub message: String,
     pub terminated: bool,
+    /// The last pass before the operation was switched to Terminating (C-5, C-9).
+    pub terminated_after_pass: Option<usize>,
     /// A retry followed this attempt.
     pub retried: bool,
 }
@@ -106,7 +108,10 @@ pub fn attempts(report: &SimulationReport) -> Vec<Attempt> {
                 a.phase = Some(*phase);
                 a.message = message.clone();
             }
-            TraceEvent::Terminate { .. } => a.terminated = true,
+            TraceEvent::Terminate { .. } => {
+                a.terminated = true;
+                a.terminated_after_pass = Some(entry.pass);
+            }
             TraceEvent::Retry { .. } => a.retried = true,
             _ => {}
         }

@@ -246,7 +246,8 @@ proptest! {
     }
 
     /// Property 6 — SyncFail hooks are applied iff the attempt fails after validation and
-    /// the dry-run (S-1, S-2, S-9, S-14, S-15, O-11); a terminate never runs them (§9).
+    /// the dry-run (S-1, S-2, S-9, S-14, S-15, O-11). A terminate applies nothing (§9): an
+    /// operation terminated while failing keeps the SyncFail hooks it had already launched.
     #[test]
     fn p06_sync_fail_hooks_run_iff_the_sync_fails_after_dry_run(c in case(CaseOptions::default())) {
         let (_, report) = simulate(&c);
@@ -257,22 +258,30 @@ proptest! {
                 .filter(|t| t.phase == SyncPhase::SyncFail)
                 .map(task_key)
                 .collect();
-            let launched: Vec<&ResourceKey> = a
+            let launched: Vec<&hookline_tests::analysis::Applied> = a
                 .applied
                 .iter()
                 .filter(|x| x.phase == SyncPhase::SyncFail)
-                .map(|x| &x.key)
                 .collect();
             if a.failed_after_dry_run() {
                 for k in &sync_fail {
-                    prop_assert!(launched.contains(&k),
+                    prop_assert!(launched.iter().any(|x| &x.key == k),
                         "operation {} failed ({}) but SyncFail {} was not applied",
                         a.operation, a.message, k);
+                }
+            } else if let Some(last_pass) = a.terminated_after_pass {
+                for x in &launched {
+                    prop_assert!(x.pass <= last_pass,
+                        "operation {}: SyncFail {} applied by the terminate", a.operation, x.key);
+                    prop_assert!(
+                        a.failures.iter().any(|(pass, p, _)| *p != SyncPhase::SyncFail && *pass <= x.pass),
+                        "operation {}: SyncFail {} applied before any failure", a.operation, x.key);
                 }
             } else {
                 prop_assert!(launched.is_empty(),
                     "operation {} ended {:?} ({}) yet applied SyncFail hooks {:?}",
-                    a.operation, phase, a.message, launched);
+                    a.operation, phase, a.message,
+                    launched.iter().map(|x| x.key.to_string()).collect::<Vec<_>>());
             }
         }
     }
