@@ -140,7 +140,7 @@ fn bad_input_exits_2_with_a_hint() {
 fn a_large_scenario_is_sampled_and_keeps_the_happy_path() {
     let o = hookline(&[
         "explore",
-        "examples/explore/release.yaml",
+        "examples/explore/scenario.yaml",
         "--max",
         "300",
         "--seed",
