@@ -135,6 +135,8 @@ pub struct Obj {
     pub helm_policies: Vec<&'static str>,
     /// Uses `generateName` instead of `name` (hooks only, N-1).
     pub generate_name: bool,
+    /// `argocd.argoproj.io/sync-options` (section 8: Replace, Force, Validate, …).
+    pub sync_options: Vec<&'static str>,
 }
 
 impl Obj {
@@ -168,6 +170,12 @@ impl Obj {
             annotations.insert(
                 "argocd.argoproj.io/hook-delete-policy".into(),
                 json!(self.policies.join(",")),
+            );
+        }
+        if !self.sync_options.is_empty() {
+            annotations.insert(
+                "argocd.argoproj.io/sync-options".into(),
+                json!(self.sync_options.join(",")),
             );
         }
         if !self.helm_policies.is_empty() {
@@ -253,6 +261,9 @@ pub enum LeftoverState {
 pub struct Rule {
     pub target: usize,
     pub outcome: Option<&'static str>,
+    /// An explicit `health:` timeline instead of an outcome: (status, seconds) steps, the
+    /// last one holding forever.
+    pub health: Vec<(&'static str, u64)>,
     pub after_secs: u64,
     pub apply_fail: bool,
     pub dry_run_fail: bool,
@@ -261,7 +272,13 @@ pub struct Rule {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct App {
+    /// The destination namespace: `default` exists, `ns-a` must be created (S-2.1, O-8).
+    pub namespace: &'static str,
     pub prune: bool,
+    /// The controller's sync timeout (C-9), seconds.
+    pub sync_timeout: Option<u64>,
+    /// The Application carries a fresh `deletion-approved` (C-8).
+    pub prune_confirmed: bool,
     pub sync_options: Vec<&'static str>,
     pub wave_delay_secs: u64,
     pub retry_limit: Option<i64>,
@@ -279,6 +296,9 @@ pub struct Case {
     pub widget_unknown: bool,
     /// Number of sync operations (a second one meets the first one's leftovers).
     pub syncs: usize,
+    /// Desired objects (indices modulo the set's size) the second sync no longer has, at a
+    /// new revision: they become prune candidates, or leftover hooks that are never pruned.
+    pub dropped_later: Vec<usize>,
     /// The user terminates the first operation this many seconds after its start (C-5).
     pub terminate_after: Option<u64>,
 }
@@ -315,6 +335,26 @@ impl Case {
 
     fn manifests_yaml(&self) -> String {
         docs(self.desired().iter().map(|o| o.value()))
+    }
+
+    /// The second sync's manifests, when it drops some objects.
+    fn later_manifests_yaml(&self) -> Option<String> {
+        let desired = self.desired();
+        if self.dropped_later.is_empty() || desired.is_empty() {
+            return None;
+        }
+        let dropped: BTreeSet<usize> = self
+            .dropped_later
+            .iter()
+            .map(|i| i % desired.len())
+            .collect();
+        Some(docs(
+            desired
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !dropped.contains(i))
+                .map(|(_, o)| o.value()),
+        ))
     }
 
     fn cluster_values(&self) -> Vec<Value> {
@@ -405,7 +445,21 @@ impl Case {
             .map(|r| {
                 let o = desired[r.target % desired.len()];
                 let mut v = json!({"match": o.reference()});
-                if let Some(outcome) = r.outcome {
+                if !r.health.is_empty() {
+                    let steps: Vec<Value> = r
+                        .health
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (status, secs))| {
+                            if i + 1 == r.health.len() {
+                                json!({"status": status, "message": format!("{status} by rule")})
+                            } else {
+                                json!({"status": status, "for": format!("{secs}s")})
+                            }
+                        })
+                        .collect();
+                    v["health"] = Value::Array(steps);
+                } else if let Some(outcome) = r.outcome {
                     v["outcome"] = json!(outcome);
                     v["after"] = json!(format!("{}s", r.after_secs));
                 }
@@ -426,7 +480,13 @@ impl Case {
     /// The scenario file the case describes.
     pub fn scenario_file(&self) -> Result<ScenarioFile, String> {
         let cluster = self.cluster_values();
+        let secs = |s: u64| {
+            hookline_core::duration::Duration::parse(&format!("{s}s")).map_err(|e| e.to_string())
+        };
         let app = AppSpec {
+            namespace: (self.app.namespace != "default").then(|| self.app.namespace.to_string()),
+            sync_timeout: self.app.sync_timeout.map(secs).transpose()?,
+            prune_confirmed: self.app.prune_confirmed.then_some(true),
             prune: Some(self.app.prune),
             skip_hooks: self.app.skip_hooks.then_some(true),
             sync_options: (!self.app.sync_options.is_empty()).then(|| {
@@ -460,9 +520,17 @@ impl Case {
                 ),
                 _ => None,
             };
+            let later = (i == 1).then(|| self.later_manifests_yaml()).flatten();
             operations.push(OperationSpec {
                 sync: SyncSpec {
                     terminate_after,
+                    revision: later.as_ref().map(|_| "fedcba9876543210".to_string()),
+                    manifests: later.map(|y| {
+                        vec![SourceSpec {
+                            path: None,
+                            yaml: Some(y),
+                        }]
+                    }),
                     ..SyncSpec::default()
                 },
             });
@@ -581,6 +649,11 @@ fn policies() -> impl Strategy<Value = (Vec<&'static str>, Vec<&'static str>)> {
 }
 
 fn obj() -> impl Strategy<Value = Obj> {
+    let sync_options = prop_oneof![
+        6 => Just(vec![]),
+        1 => prop::sample::subsequence(vec!["Replace=true", "Force=true", "Validate=false",
+            "SkipDryRunOnMissingResource=true", "ServerSideApply=true"], 1..=2),
+    ];
     (
         kind(),
         namespace(),
@@ -588,9 +661,10 @@ fn obj() -> impl Strategy<Value = Obj> {
         hook(),
         policies(),
         any::<bool>(),
+        sync_options,
     )
         .prop_map(
-            |(kind, namespace, wave, hook, (policies, helm_policies), gen_name)| {
+            |(kind, namespace, wave, hook, (policies, helm_policies), gen_name, sync_options)| {
                 // Hooks on Namespaces/CRDs are legal but make T-10 cases unreadable; keep them plain.
                 let hook = if matches!(kind, Kind::Namespace | Kind::Crd) {
                     Hook::None
@@ -606,6 +680,7 @@ fn obj() -> impl Strategy<Value = Obj> {
                     hook,
                     policies,
                     helm_policies,
+                    sync_options,
                 }
             },
         )
@@ -635,18 +710,31 @@ fn seed() -> impl Strategy<Value = Seed> {
 }
 
 fn rule() -> impl Strategy<Value = Rule> {
+    let status = prop::sample::select(vec![
+        "Healthy",
+        "Progressing",
+        "Degraded",
+        "Suspended",
+        "Missing",
+        "Unknown",
+    ]);
     (
         any::<usize>(),
         prop::option::weighted(0.8, prop::sample::select(vec!["succeed", "fail", "hang"])),
+        prop_oneof![
+            5 => Just(vec![]),
+            1 => prop::collection::vec((status, 0u64..=3), 1..=3),
+        ],
         0u64..=3,
         prop::bool::weighted(0.15),
         prop::bool::weighted(0.1),
         prop::bool::weighted(0.1),
     )
         .prop_map(
-            |(target, outcome, after_secs, apply_fail, dry_run_fail, delete_hang)| Rule {
+            |(target, outcome, health, after_secs, apply_fail, dry_run_fail, delete_hang)| Rule {
                 target,
                 outcome,
+                health,
                 after_secs,
                 apply_fail,
                 dry_run_fail,
@@ -656,23 +744,38 @@ fn rule() -> impl Strategy<Value = Rule> {
 }
 
 fn app() -> impl Strategy<Value = App> {
+    let options = prop::sample::subsequence(
+        vec![
+            "CreateNamespace=true",
+            "PruneLast=true",
+            "ApplyOutOfSyncOnly=true",
+            "Replace=true",
+            "Prune=confirm",
+            "PrunePropagationPolicy=background",
+        ],
+        0..=2,
+    );
     (
-        any::<bool>(),
-        prop::sample::subsequence(
-            vec![
-                "CreateNamespace=true",
-                "PruneLast=true",
-                "ApplyOutOfSyncOnly=true",
-            ],
-            0..=2,
-        ),
-        prop::sample::select(vec![0u64, 2]),
+        (any::<bool>(), options, prop::sample::select(vec![0u64, 2])),
         prop::option::weighted(0.15, 0i64..=1),
         prop::bool::weighted(0.05),
+        prop::sample::select(vec!["default", "default", "ns-a"]),
+        prop::option::weighted(0.05, 1u64..=8),
+        prop::bool::weighted(0.2),
     )
         .prop_map(
-            |(prune, sync_options, wave_delay_secs, retry_limit, skip_hooks)| App {
+            |(
+                (prune, sync_options, wave_delay_secs),
+                retry_limit,
+                skip_hooks,
+                namespace,
+                sync_timeout,
+                prune_confirmed,
+            )| App {
+                namespace,
                 prune,
+                sync_timeout,
+                prune_confirmed,
                 sync_options,
                 wave_delay_secs,
                 retry_limit,
@@ -685,6 +788,7 @@ fn app() -> impl Strategy<Value = App> {
 #[derive(Clone, Copy, Debug)]
 pub struct CaseOptions {
     pub max_objects: usize,
+    /// Allow a user terminate or a controller sync timeout (C-5, C-9).
     pub terminate: bool,
     pub retry: bool,
 }
@@ -707,7 +811,10 @@ pub fn case(opts: CaseOptions) -> impl Strategy<Value = Case> {
         prop::collection::vec(seed(), 0..=3),
         prop::collection::vec(rule(), 0..=4),
         prop::bool::weighted(0.3),
-        prop::sample::select(vec![1usize, 1, 2]),
+        (
+            prop::sample::select(vec![1usize, 1, 2]),
+            prop_oneof![2 => Just(vec![]), 1 => prop::collection::vec(any::<usize>(), 1..=2)],
+        ),
         prop::option::weighted(0.1, 1u64..=6).prop_map(move |t| t.filter(|_| opts.terminate)),
     )
         .prop_map(
@@ -717,11 +824,14 @@ pub fn case(opts: CaseOptions) -> impl Strategy<Value = Case> {
                 cluster,
                 behaviour,
                 widget_unknown,
-                syncs,
+                (syncs, dropped_later),
                 terminate_after,
             )| {
                 if !opts.retry {
                     app.retry_limit = None;
+                }
+                if !opts.terminate {
+                    app.sync_timeout = None; // a timeout terminates too (C-9)
                 }
                 Case {
                     app,
@@ -730,6 +840,7 @@ pub fn case(opts: CaseOptions) -> impl Strategy<Value = Case> {
                     behaviour,
                     widget_unknown,
                     syncs,
+                    dropped_later,
                     terminate_after,
                 }
             },
