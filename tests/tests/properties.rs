@@ -508,6 +508,15 @@ fn generated_cases_reach_every_outcome() {
                 "ignored or skipped",
                 !op.plan.ignored.is_empty() || !op.plan.skipped.is_empty(),
             );
+            hit("sync timeout", op.message.contains("sync timeout"));
+            hit(
+                "second sync prunes",
+                op.index == 1
+                    && op
+                        .results
+                        .iter()
+                        .any(|r| r.status == Some(hookline_core::engine::ResultCode::Pruned)),
+            );
         }
     }
     let wanted = [
@@ -528,6 +537,8 @@ fn generated_cases_reach_every_outcome() {
         "dependency moved",
         "generated name",
         "ignored or skipped",
+        "sync timeout",
+        "second sync prunes",
     ];
     eprintln!("reached (out of 300 cases): {seen:?}");
     let missing: Vec<&str> = wanted
