@@ -77,8 +77,18 @@ pub fn drive_restarting(input: &SimInput) -> Result<Vec<Ended>, String> {
             if passes > hookline_core::sim::DEFAULT_MAX_PASSES {
                 return Err(format!("operation {index}: no end after {passes} passes"));
             }
-            let mut events = Vec::new();
-            cluster.advance_to(next_at, &mut events);
+            // Stop at every timeline change on the way, as the simulator does: a health step
+            // the clock jumped over would never be written into the object's status.
+            loop {
+                let step = match cluster.next_event_at() {
+                    Some(t) if t <= next_at => t,
+                    _ => next_at,
+                };
+                cluster.advance_to(step, &mut Vec::new());
+                if step >= next_at {
+                    break;
+                }
+            }
             let now = cluster.now();
             let persisted = serde_json::to_string(&state).map_err(|e| e.to_string())?;
             let restored: SyncOperation =
