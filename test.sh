@@ -64,7 +64,41 @@ stage_e2e() {
     (cd web && HOOKLINE_BIN="$(cd .. && realpath "$target")/debug/hookline" node e2e/run.mjs)
 }
 
-STAGES=(fmt clippy test wasm conformance wasm_node web e2e)
+stage_fuzz() {
+    # cargo-fuzz targets (fuzz/, own workspace, nightly): a short bounded run of each target,
+    # seeded from the example, project and conformance scenarios. FUZZ_SECONDS per target
+    # (default 8). A crash fails the stage and leaves the input in fuzz/artifacts/.
+    if ! command -v cargo-fuzz >/dev/null; then
+        echo "skipped: cargo-fuzz is not installed (.ci/run installs it; or: cargo install cargo-fuzz)"
+        return 0
+    fi
+    if ! rustup toolchain list | grep -q '^nightly'; then
+        echo "skipped: no nightly toolchain (.ci/run installs it; or: rustup toolchain install nightly)"
+        return 0
+    fi
+    local dir=${CARGO_TARGET_DIR:-$PWD/target}
+    local seeds=$dir/fuzz-seeds i=0 f t
+    rm -rf "$seeds"
+    mkdir -p "$seeds"
+    while IFS= read -r f; do
+        i=$((i + 1))
+        cp "$f" "$seeds/$i-${f##*/}"
+    done < <(find examples tests/scenarios ../shared/conformance -type f \
+        \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) 2>/dev/null | sort)
+    for t in manifest_parse scenario_parse plan_simulate; do
+        mkdir -p "$dir/fuzz-corpus/$t"
+        if ! (cd fuzz && cargo +nightly fuzz run --target-dir "$dir/fuzz" "$t" \
+            "$dir/fuzz-corpus/$t" "$seeds" -- -max_total_time="${FUZZ_SECONDS:-8}" \
+            -max_len=16384) >"$dir/fuzz-$t.log" 2>&1; then
+            tail -40 "$dir/fuzz-$t.log"
+            echo "fuzz target $t failed (full log: $dir/fuzz-$t.log)"
+            return 1
+        fi
+        echo "$t: $(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$dir/fuzz-$t.log" | tail -1)"
+    done
+}
+
+STAGES=(fmt clippy test wasm conformance wasm_node web e2e fuzz)
 
 if [ "$#" -gt 0 ]; then
     STAGES=("$@")
@@ -75,7 +109,7 @@ failed=0
 total_start=$SECONDS
 for stage in "${STAGES[@]}"; do
     if ! declare -F "stage_$stage" >/dev/null; then
-        echo "test.sh: no stage '$stage' (stages: fmt clippy test wasm conformance wasm_node web e2e)" >&2
+        echo "test.sh: no stage '$stage' (stages: fmt clippy test wasm conformance wasm_node web e2e fuzz)" >&2
         exit 2
     fi
     echo "==> $stage"

@@ -8,6 +8,7 @@
 pub mod classify;
 pub mod duration;
 pub mod engine;
+pub mod explore;
 pub mod health;
 pub mod lint;
 pub mod manifest;

@@ -36,6 +36,8 @@ pub enum Command {
     Lint(LintArgs),
     /// Run the sync against a real cluster: hooks, waves, prune, like Argo CD (kube-rs).
     Sync(SyncArgs),
+    /// Run a scenario under every combination of hook/resource outcomes; print the classes.
+    Explore(ExploreArgs),
 }
 
 /// Output format of `hookline plan`.
@@ -212,6 +214,41 @@ pub struct LintArgs {
     /// Turn a rule off by code or name (repeatable).
     #[arg(long, value_name = "CODE")]
     pub disable: Vec<String>,
+}
+
+/// Output format of `hookline explore`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExploreFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExploreArgs {
+    /// A scenario file, or manifest files/directories (then a one-sync scenario is built).
+    #[arg(required = true, value_name = "SCENARIO|PATH")]
+    pub paths: Vec<String>,
+    /// Run every combination when there are at most N, else a random sample of N.
+    #[arg(long, default_value_t = hookline_core::explore::DEFAULT_MAX, value_name = "N")]
+    pub max: usize,
+    /// Seed of the random sample (same seed, same sample).
+    #[arg(long, default_value_t = 0, value_name = "S")]
+    pub seed: u64,
+    /// Write one scenario file per outcome class into DIR (class-01.yaml, …).
+    #[arg(long, value_name = "DIR")]
+    pub export: Option<String>,
+    /// Objects already in the cluster (manifest mode only).
+    #[arg(long, value_name = "PATH")]
+    pub live: Vec<String>,
+    /// Sync with pruning enabled (manifest mode only).
+    #[arg(long)]
+    pub prune: bool,
+    /// App-level sync option, repeatable (manifest mode only).
+    #[arg(long = "sync-option", value_name = "OPT")]
+    pub sync_options: Vec<String>,
+    /// Output format.
+    #[arg(long, short = 'o', value_enum, default_value_t = ExploreFormat::Text)]
+    pub output: ExploreFormat,
 }
 
 #[cfg(test)]

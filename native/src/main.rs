@@ -52,6 +52,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Health(args) => cmd::health::run(&args, stdout),
         Command::Lint(args) => cmd::lint::run(&args, stdout),
         Command::Sync(args) => cmd::sync::run(&args, stdout),
+        Command::Explore(args) => cmd::explore::run(&args, stdout),
     }
 }
 

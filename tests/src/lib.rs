@@ -1,7 +1,10 @@
 //! Shared helpers for hookline's integration and property tests.
 
+pub mod analysis;
 pub mod differential;
 pub mod fakeapi;
+pub mod restart;
+pub mod strategies;
 
 use hookline_core::scenario::{Scenario, ScenarioError, Verdict, check};
 use hookline_core::sim::{SimulationReport, simulate};

@@ -65,6 +65,13 @@ pub struct SimInput {
 
 pub const DEFAULT_MAX_PASSES: usize = 10_000;
 
+/// Whether the simulated cluster moves this object's health along a timeline — a kind with
+/// a built-in health check (a Service only as a LoadBalancer) — so that a behaviour
+/// `outcome` decides whether it succeeds, fails or hangs (scenario-format.md).
+pub fn has_health_timeline(obj: &Value) -> bool {
+    cluster::default_timeline_applies(obj)
+}
+
 pub fn simulate(input: &SimInput) -> SimulationReport {
     let mut cluster = Cluster::new(
         input.unknown_kinds.clone(),
