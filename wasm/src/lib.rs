@@ -12,6 +12,7 @@ mod error;
 mod input;
 
 use error::{JsResult, to_js};
+use hookline_core::explore;
 use hookline_core::lint::{self, LintConfig};
 use hookline_core::plan;
 use hookline_core::scenario::{self, Scenario};
@@ -103,5 +104,77 @@ pub fn test(#[wasm_bindgen(unchecked_param_type = "ScenarioFile")] scenario: JsV
         passed: verdict.passed(),
         verdict,
         report,
+    })
+}
+
+/// Options of [`explore`]; both optional (core's defaults: 4096 combinations, seed 0).
+#[derive(Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ExploreOptions {
+    max: Option<usize>,
+    seed: Option<u64>,
+}
+
+/// One outcome class with its example combination as a scenario the playground can load.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExploredClass {
+    #[serde(flatten)]
+    class: explore::OutcomeClass,
+    scenario: scenario::ScenarioFile,
+}
+
+/// [`explore::Exploration`] for JS: the combination count as a number (it is a `u128`, which
+/// JSON numbers cannot hold exactly; beyond 2^53 it is approximate and the run is a sample).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Explored {
+    subjects: Vec<explore::Subject>,
+    combinations: f64,
+    explored: usize,
+    exhaustive: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seed: Option<u64>,
+    classes: Vec<ExploredClass>,
+}
+
+/// `hookline explore` (core::explore): the scenario under every combination of outcomes of
+/// its hooks and health-checked resources, grouped into the ways it can end.
+#[wasm_bindgen(unchecked_return_type = "Exploration")]
+pub fn explore(
+    #[wasm_bindgen(unchecked_param_type = "ScenarioFile")] scenario: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ExploreOptions | undefined")] options: JsValue,
+) -> JsResult {
+    let (scenario, _) = input::scenario(scenario)?;
+    let options: ExploreOptions = if options.is_undefined() || options.is_null() {
+        ExploreOptions::default()
+    } else {
+        input::from_js(options, "explore")?
+    };
+    let defaults = explore::ExploreOptions::default();
+    let found = explore::explore(
+        &scenario,
+        explore::ExploreOptions {
+            max: options.max.unwrap_or(defaults.max),
+            seed: options.seed.unwrap_or(defaults.seed),
+        },
+    )
+    .map_err(|message| error::thrown(&message, &[]))?;
+    let mut classes = Vec::with_capacity(found.classes.len());
+    for (i, class) in found.classes.into_iter().enumerate() {
+        let file = explore::export(&scenario, &class, &format!("class {}", i + 1))
+            .map_err(error::scenario)?;
+        classes.push(ExploredClass {
+            class,
+            scenario: file,
+        });
+    }
+    to_js(&Explored {
+        subjects: found.subjects,
+        combinations: found.combinations as f64,
+        explored: found.explored,
+        exhaustive: found.exhaustive,
+        seed: found.seed,
+        classes,
     })
 }

@@ -154,6 +154,24 @@ export interface CheckFailure { path: string; expected: string; actual: string; 
 export interface Verdict { checks: number; failures: CheckFailure[]; }
 export interface TestOutcome { name: string; passed: boolean; verdict: Verdict; report: SimulationReport; }
 
+// ---- explore (core::explore, `hookline explore`) ------------------------------------------
+export interface ExploreOptions { max?: number; seed?: number; }
+export interface ExploreSubject { reference: string; hook: boolean; }
+export interface ExploreAssignment { reference: string; outcome: "succeed" | "fail" | "hang"; }
+export interface OperationOutcome {
+  phase: string; message: string; stuck: boolean;
+  hooksApplied: string[]; hooksLeft: string[]; terminating: string[];
+}
+export interface OutcomeClass {
+  operations: OperationOutcome[]; count: number; example: ExploreAssignment[];
+  /** The example combination as a scenario (manifests inlined, `expect:` pinned). */
+  scenario: ScenarioFile;
+}
+export interface Exploration {
+  subjects: ExploreSubject[]; combinations: number; explored: number; exhaustive: boolean;
+  seed?: number; classes: OutcomeClass[];
+}
+
 /** What every function throws on bad input: an Error with core's structured details. */
 export interface HooklineError extends Error {
   file?: string; document?: number; line?: number; column?: number;

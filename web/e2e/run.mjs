@@ -179,6 +179,41 @@ await check("Sync again runs a follow-up operation on the resulting cluster", as
   await page.screenshot({ path: join(artifacts, "sync-again.png") });
 });
 
+await check("Explore groups every outcome combination as `hookline explore` does; a class loads", async () => {
+  let before = await runs(page);
+  await page.click('[data-example="01-migration-and-clean-up"]');
+  await nextRun(page, before);
+  await page.click("#tab-explore");
+  await page.click("#explore-run");
+  await page.waitForSelector("#explore-summary", { timeout: 20000 });
+  // The oracle: the CLI on the same scenario as the page exports it.
+  await page.click("#export");
+  await page.waitForSelector("#export-dialog[open]");
+  const file = join(tmp, "explore.yaml");
+  writeFileSync(file, await page.inputValue("#export-text"));
+  await page.click("#export-close");
+  const expected = JSON.parse(execFileSync(bin, ["explore", "-o", "json", "--max", "729", file], { encoding: "utf8" }));
+  const cards = page.locator(".explore-class");
+  eq(await cards.count(), expected.classes.length, "outcome classes");
+  const summary = await text(page, "#explore-summary");
+  assert(summary.includes(`${expected.combinations} combinations`), `summary names the combinations: ${summary}`);
+  for (let i = 0; i < expected.classes.length; i++) {
+    const c = expected.classes[i];
+    const card = await cards.nth(i).innerText();
+    assert(card.includes(`${c.count} of ${expected.explored} runs`), `class ${i + 1} count: ${card}`);
+    assert(card.includes(c.operations[0].message), `class ${i + 1} message: ${card}`);
+  }
+  await page.screenshot({ path: join(artifacts, "explore.png") });
+  // Loading a class's example reproduces its ending in the timeline.
+  const last = expected.classes.length - 1;
+  before = await runs(page);
+  await cards.nth(last).locator(".explore-load").click();
+  await nextRun(page, before);
+  const op = expected.classes[last].operations[0];
+  const phase = op.stuck ? "Running" : op.phase;
+  assert((await text(page, "#summary")).startsWith(`${phase} — ${op.message}`), `loaded class ${last + 1}: ${await text(page, "#summary")}`);
+});
+
 await check("editing shows lint and parse errors inline at their line", async () => {
   let before = await runs(page);
   await page.click('[data-example="01-migration-and-clean-up"]');

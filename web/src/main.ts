@@ -1,12 +1,12 @@
 // The playground page: state, worker round trips, URL sharing, and wiring of the views.
 import "./style.css";
-import type { Finding, SimulationReport } from "../pkg/hookline_wasm.js";
+import type { Exploration, Finding, SimulationReport } from "../pkg/hookline_wasm.js";
 import { byId, h } from "./dom";
 import { TabbedEditor, type LineDiagnostic } from "./editor";
 import { EXAMPLES } from "./gallery";
 import { CLUSTER_FILE, decodeState, encodeState, setWhatIf, type PlaygroundState } from "./state";
 import { moments, type Moment } from "./timeline";
-import { clusterView, opBar, phaseText, planView, timelineView, whatIfView } from "./views";
+import { clusterView, exploreView, opBar, phaseText, planView, timelineView, whatIfView } from "./views";
 import type { ErrorInfo, Request, Response } from "./worker";
 
 // ---- worker ----------------------------------------------------------------------------------
@@ -174,7 +174,40 @@ function renderProblems(): void {
   byId("problems").replaceChildren(...items);
 }
 
+// ---- explore -----------------------------------------------------------------------------------
+// Run on demand (up to EXPLORE_MAX simulations), kept only for the state it was run on: any
+// edit makes it stale, and the view then offers to run it again.
+const EXPLORE_MAX = 729;
+let explored: { for: PlaygroundState; found?: Exploration; states?: PlaygroundState[]; error?: string } | undefined;
+let exploring = false;
+
+async function runExplore(): Promise<void> {
+  if (exploring) return;
+  exploring = true;
+  const target = state;
+  renderExplore();
+  const res = await ask({ type: "explore", state: target, max: EXPLORE_MAX });
+  exploring = false;
+  if (res.type === "explore") {
+    explored = { for: target, found: res.exploration, states: res.states, error: res.error?.message };
+    document.body.dataset.exploreMs = res.millis.toFixed(1);
+  }
+  renderExplore();
+}
+
+function renderExplore(): void {
+  const current = explored?.for === state ? explored : undefined;
+  byId("view-explore").replaceChildren(exploreView(current?.found, exploring, current?.error, {
+    run: () => void runExplore(),
+    load: (i) => {
+      const next = current?.states?.[i];
+      if (next) { load(next); showView("timeline"); }
+    },
+  }));
+}
+
 function renderViews(): void {
+  renderExplore();
   const summary = byId("summary");
   if (!report) {
     summary.replaceChildren(h("span", { class: "phase-Error" }, "cannot simulate"));

@@ -106,3 +106,26 @@ describe("URL fragment", () => {
     await expect(decodeState("AAAA")).rejects.toThrow();
   });
 });
+
+describe("explore (core::explore through the facade)", () => {
+  it("each class's example, loaded as a state, ends as the class says", () => {
+    const s = load("scenario-01-migration-and-clean-up.yaml");
+    const found = hl.explore(toScenario(s), { max: 729 });
+    expect(found.exhaustive).toBe(true);
+    expect(found.explored).toBe(found.combinations);
+    expect(found.classes.length).toBeGreaterThan(1);
+    expect(found.classes.reduce((n, c) => n + c.count, 0)).toBe(found.explored);
+    for (const c of found.classes) {
+      const report = hl.simulate(toScenario(fromScenario(c.scenario)));
+      const op = report.operations[0];
+      const want = c.operations[0];
+      expect(op.completed ? op.phase : "Running").toBe(want.stuck ? "Running" : want.phase);
+      expect(op.message).toBe(want.message);
+    }
+  });
+
+  it("rejects bad options with an Error, not a panic", () => {
+    const s = load("scenario-01-migration-and-clean-up.yaml");
+    expect(() => hl.explore(toScenario(s), { max: -1 } as never)).toThrow(Error);
+  });
+});

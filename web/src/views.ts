@@ -1,6 +1,6 @@
 // Rendering of the four result views. Each takes core's report and returns DOM; none of them
 // computes an order or an outcome.
-import type { ClusterObject, OperationReport, PlannedTask, SimulationReport, SyncPhase } from "../pkg/hookline_wasm.js";
+import type { ClusterObject, Exploration, OperationReport, PlannedTask, SimulationReport, SyncPhase } from "../pkg/hookline_wasm.js";
 import { h } from "./dom";
 import { clock, type Moment } from "./timeline";
 import { durationSeconds, objectRef, reference, whatIfOf, type ObjectWhatIf, type OutcomeChoice, type PlaygroundState } from "./state";
@@ -193,4 +193,40 @@ export function whatIfView(state: PlaygroundState, op: OperationReport | undefin
     state.behaviour.some((b) => !tasks.some((t) => objectRef(t) === b.match))
       ? h("p", { class: "muted" }, "Other behaviour rules in effect: ", state.behaviour.filter((b) => !tasks.some((t) => objectRef(t) === b.match)).map((b) => b.match).join(", "))
       : null);
+}
+
+// ---- explore ---------------------------------------------------------------------------------
+
+export interface ExploreHandlers {
+  run: () => void;
+  /** Loads class `i`'s example combination into the playground. */
+  load: (i: number) => void;
+}
+
+/** What `explore` found, as core grouped it: one card per way the sync can end. */
+export function exploreView(
+  found: Exploration | undefined, running: boolean, error: string | undefined, on: ExploreHandlers,
+): HTMLElement {
+  const controls = h("div", { class: "controls" },
+    h("button", { type: "button", id: "explore-run", onclick: on.run, disabled: running },
+      running ? "Exploring…" : "Explore every outcome"),
+    h("span", { class: "muted" },
+      "runs this scenario with each hook and health-checked resource succeeding, failing or hanging, and groups the runs by how they end (the same as `hookline explore`)"));
+  if (error) return h("div", { id: "explore" }, controls, h("p", { class: "error", id: "explore-error" }, error));
+  if (!found) return h("div", { id: "explore" }, controls);
+  const summary = h("p", { id: "explore-summary" },
+    `${found.subjects.length} objects varied, ${found.combinations} combinations, `,
+    found.exhaustive ? `all ${found.explored} explored` : `a sample of ${found.explored} explored (seed ${found.seed ?? 0})`,
+    ` — ${found.classes.length} outcome ${found.classes.length === 1 ? "class" : "classes"}`);
+  const cards = found.classes.map((c, i) => h("section", { class: "explore-class", "data-class": i + 1 },
+    h("h3", {}, `Class ${i + 1} — ${c.count} of ${found.explored} runs`),
+    c.operations.map((o, j) => h("div", { class: "explore-op" },
+      h("div", {}, `Sync ${j + 1}: `, phaseText(o.stuck ? "Running" : o.phase, o.stuck ? `${o.message} (stuck: waits forever)` : o.message)),
+      o.hooksApplied.length ? h("div", { class: "muted" }, "hooks applied: ", o.hooksApplied.join(", ")) : null,
+      o.hooksLeft.length ? h("div", { class: "muted" }, "hooks left in the cluster: ", o.hooksLeft.join(", ")) : null,
+      o.terminating.length ? h("div", { class: "muted" }, "stuck terminating: ", o.terminating.join(", ")) : null)),
+    h("div", { class: "explore-example" }, "example: ",
+      c.example.map((a) => `${a.reference} ${a.outcome}`).join(", ") || "(no object varied)"),
+    h("button", { type: "button", class: "explore-load", onclick: () => on.load(i) }, "Load this combination")));
+  return h("div", { id: "explore" }, controls, summary, cards);
 }

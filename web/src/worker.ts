@@ -1,13 +1,14 @@
 // The engine runs here, off the main thread, so typing never waits for a simulation.
 // Requests carry an id; only the answer to the newest run matters to the page.
 import init, * as hl from "../pkg/hookline_wasm.js";
-import type { Finding, HooklineError, ScenarioFile, SimulationReport } from "../pkg/hookline_wasm.js";
+import type { Exploration, Finding, HooklineError, ScenarioFile, SimulationReport } from "../pkg/hookline_wasm.js";
 import { expectFromReport, fromScenario, toManifestSet, toScenario, type PlaygroundState } from "./state";
 
 export type Request =
   | { id: number; type: "run"; state: PlaygroundState }
   | { id: number; type: "export"; state: PlaygroundState }
-  | { id: number; type: "import"; text: string; file: string };
+  | { id: number; type: "import"; text: string; file: string }
+  | { id: number; type: "explore"; state: PlaygroundState; max: number };
 
 export interface ErrorInfo { message: string; file?: string; line?: number; column?: number; path?: string; hint?: string; }
 
@@ -15,7 +16,8 @@ export type Response =
   | { id: number; type: "ready"; version: string }
   | { id: number; type: "run"; findings: Finding[]; error?: ErrorInfo; report?: SimulationReport; millis: number }
   | { id: number; type: "export"; yaml?: string; error?: ErrorInfo }
-  | { id: number; type: "import"; state?: PlaygroundState; error?: ErrorInfo };
+  | { id: number; type: "import"; state?: PlaygroundState; error?: ErrorInfo }
+  | { id: number; type: "explore"; exploration?: Exploration; states?: PlaygroundState[]; error?: ErrorInfo; millis: number };
 
 function info(e: unknown): ErrorInfo {
   const h = e as HooklineError;
@@ -46,6 +48,21 @@ export function exportYaml(state: PlaygroundState): string {
   return hl.scenarioToYaml(toScenario(state, expectFromReport(report)));
 }
 
+/**
+ * Every combination of outcomes of the hooks and health-checked resources (core::explore),
+ * with each class's example combination as a playground state to load.
+ */
+export function exploreState(state: PlaygroundState, max: number): Omit<Extract<Response, { type: "explore" }>, "id" | "type"> {
+  const start = performance.now();
+  try {
+    const exploration = hl.explore(toScenario(state), { max });
+    const states = exploration.classes.map((c) => fromScenario(c.scenario));
+    return { exploration, states, millis: performance.now() - start };
+  } catch (e) {
+    return { error: info(e), millis: performance.now() - start };
+  }
+}
+
 const ctx = self as unknown as DedicatedWorkerGlobalScope;
 if (typeof ctx.postMessage === "function" && typeof window === "undefined") {
   const ready = init().then(() => ctx.postMessage({ id: 0, type: "ready", version: hl.version() } satisfies Response));
@@ -61,6 +78,8 @@ if (typeof ctx.postMessage === "function" && typeof window === "undefined") {
       } catch (e) {
         res = { id: req.id, type: "export", error: info(e) };
       }
+    } else if (req.type === "explore") {
+      res = { id: req.id, type: "explore", ...exploreState(req.state, req.max) };
     } else {
       try {
         res = { id: req.id, type: "import", state: fromScenario(hl.parseScenario(req.text, req.file)) };
