@@ -12,6 +12,7 @@ mod error;
 mod input;
 
 use error::{JsResult, to_js};
+#[cfg(feature = "explore")]
 use hookline_core::explore;
 use hookline_core::lint::{self, LintConfig};
 use hookline_core::plan;
@@ -108,6 +109,7 @@ pub fn test(#[wasm_bindgen(unchecked_param_type = "ScenarioFile")] scenario: JsV
 }
 
 /// Options of [`explore`]; both optional (core's defaults: 4096 combinations, seed 0).
+#[cfg(feature = "explore")]
 #[derive(Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ExploreOptions {
@@ -115,6 +117,7 @@ struct ExploreOptions {
     seed: Option<u64>,
 }
 
+#[cfg(feature = "explore")]
 /// One outcome class with its example combination as a scenario the playground can load.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -124,6 +127,7 @@ struct ExploredClass {
     scenario: scenario::ScenarioFile,
 }
 
+#[cfg(feature = "explore")]
 /// [`explore::Exploration`] for JS: the combination count as a number (it is a `u128`, which
 /// JSON numbers cannot hold exactly; beyond 2^53 it is approximate and the run is a sample).
 #[derive(Serialize)]
@@ -138,6 +142,7 @@ struct Explored {
     classes: Vec<ExploredClass>,
 }
 
+#[cfg(feature = "explore")]
 /// `hookline explore` (core::explore): the scenario under every combination of outcomes of
 /// its hooks and health-checked resources, grouped into the ways it can end.
 #[wasm_bindgen(unchecked_return_type = "Exploration")]

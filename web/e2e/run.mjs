@@ -52,7 +52,9 @@ const ctx = await chromium.launchPersistentContext(profile, {
 });
 const consoleErrors = [];
 const requests = [];
+const wasmRequests = new Set(); // distinct .wasm URLs fetched (page and worker)
 function watch(page) {
+  page.on("request", (r) => { if (r.url().endsWith(".wasm")) wasmRequests.add(r.url()); });
   page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
   page.on("pageerror", (e) => consoleErrors.push(`pageerror: ${e.message}`));
   page.on("request", (r) => { if (!r.url().startsWith(url) && !r.url().startsWith("data:") && !r.url().startsWith("blob:")) requests.push(r.url()); });
@@ -184,8 +186,12 @@ await check("Explore groups every outcome combination as `hookline explore` does
   await page.click('[data-example="01-migration-and-clean-up"]');
   await nextRun(page, before);
   await page.click("#tab-explore");
+  // The page loads one wasm module at start; the explore module only now (wasm/Cargo.toml).
+  const wasmLoads = () => wasmRequests.size;
+  eq(await wasmLoads(), 1, "wasm modules loaded before exploring");
   await page.click("#explore-run");
   await page.waitForSelector("#explore-summary", { timeout: 20000 });
+  eq(await wasmLoads(), 2, "wasm modules loaded after exploring");
   // The oracle: the CLI on the same scenario as the page exports it.
   await page.click("#export");
   await page.waitForSelector("#export-dialog[open]");

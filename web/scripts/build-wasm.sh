@@ -14,9 +14,16 @@ if [ "$have" != "wasm-bindgen $want" ]; then
     exit 1
 fi
 target=${CARGO_TARGET_DIR:-target}
-cargo build -p hookline-wasm --target wasm32-unknown-unknown --profile wasm-release
 wasm="$target/wasm32-unknown-unknown/wasm-release/hookline_wasm.wasm"
-wasm-bindgen "$wasm" --out-dir web/pkg --target web --remove-name-section --remove-producers-section
-web/node_modules/.bin/wasm-opt -Oz web/pkg/hookline_wasm_bg.wasm -o web/pkg/hookline_wasm_bg.wasm
-printf 'build-wasm: web/pkg/hookline_wasm_bg.wasm %s bytes, %s gzip\n' \
-    "$(wc -c < web/pkg/hookline_wasm_bg.wasm)" "$(gzip -9 -c web/pkg/hookline_wasm_bg.wasm | wc -c)"
+# Two modules: web/pkg (everything the page needs at start) and web/pkg-explore (the same
+# plus `explore`, loaded only when the Explore tab runs; see wasm/Cargo.toml).
+for variant in pkg pkg-explore; do
+    features=
+    [ "$variant" = pkg-explore ] && features="--features explore"
+    # shellcheck disable=SC2086 # $features is one flag or nothing
+    cargo build -p hookline-wasm --target wasm32-unknown-unknown --profile wasm-release $features
+    wasm-bindgen "$wasm" --out-dir "web/$variant" --target web --remove-name-section --remove-producers-section
+    web/node_modules/.bin/wasm-opt -Oz --converge "web/$variant/hookline_wasm_bg.wasm" -o "web/$variant/hookline_wasm_bg.wasm"
+    printf 'build-wasm: web/%s/hookline_wasm_bg.wasm %s bytes, %s gzip\n' "$variant" \
+        "$(wc -c < "web/$variant/hookline_wasm_bg.wasm")" "$(gzip -9 -c "web/$variant/hookline_wasm_bg.wasm" | wc -c)"
+done

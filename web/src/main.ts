@@ -1,6 +1,7 @@
 // The playground page: state, worker round trips, URL sharing, and wiring of the views.
 import "./style.css";
-import type { Exploration, Finding, SimulationReport } from "../pkg/hookline_wasm.js";
+import type { Finding, SimulationReport } from "../pkg/hookline_wasm.js";
+import type { Exploration } from "../pkg-explore/hookline_wasm.js";
 import { byId, h } from "./dom";
 import { TabbedEditor, type LineDiagnostic } from "./editor";
 import { EXAMPLES } from "./gallery";

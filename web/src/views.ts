@@ -1,6 +1,7 @@
 // Rendering of the four result views. Each takes core's report and returns DOM; none of them
 // computes an order or an outcome.
-import type { ClusterObject, Exploration, OperationReport, PlannedTask, SimulationReport, SyncPhase } from "../pkg/hookline_wasm.js";
+import type { ClusterObject, OperationReport, PlannedTask, SimulationReport, SyncPhase } from "../pkg/hookline_wasm.js";
+import type { Exploration } from "../pkg-explore/hookline_wasm.js";
 import { h } from "./dom";
 import { clock, type Moment } from "./timeline";
 import { durationSeconds, objectRef, reference, whatIfOf, type ObjectWhatIf, type OutcomeChoice, type PlaygroundState } from "./state";

@@ -1,7 +1,8 @@
 // The engine runs here, off the main thread, so typing never waits for a simulation.
 // Requests carry an id; only the answer to the newest run matters to the page.
 import init, * as hl from "../pkg/hookline_wasm.js";
-import type { Exploration, Finding, HooklineError, ScenarioFile, SimulationReport } from "../pkg/hookline_wasm.js";
+import type { Finding, HooklineError, ScenarioFile, SimulationReport } from "../pkg/hookline_wasm.js";
+import type { Exploration } from "../pkg-explore/hookline_wasm.js";
 import { expectFromReport, fromScenario, toManifestSet, toScenario, type PlaygroundState } from "./state";
 
 export type Request =
@@ -48,14 +49,25 @@ export function exportYaml(state: PlaygroundState): string {
   return hl.scenarioToYaml(toScenario(state, expectFromReport(report)));
 }
 
+/** The module with `explore`, loaded the first time the Explore tab runs (wasm/Cargo.toml). */
+type Explorer = Pick<typeof import("../pkg-explore/hookline_wasm.js"), "explore">;
+let explorer: Promise<Explorer> | undefined;
+function loadExplorer(): Promise<Explorer> {
+  explorer ??= import("../pkg-explore/hookline_wasm.js").then(async (m) => {
+    await m.default();
+    return m;
+  });
+  return explorer;
+}
+
 /**
  * Every combination of outcomes of the hooks and health-checked resources (core::explore),
  * with each class's example combination as a playground state to load.
  */
-export function exploreState(state: PlaygroundState, max: number): Omit<Extract<Response, { type: "explore" }>, "id" | "type"> {
+export function exploreState(ex: Explorer, state: PlaygroundState, max: number): Omit<Extract<Response, { type: "explore" }>, "id" | "type"> {
   const start = performance.now();
   try {
-    const exploration = hl.explore(toScenario(state), { max });
+    const exploration = ex.explore(toScenario(state), { max });
     const states = exploration.classes.map((c) => fromScenario(c.scenario));
     return { exploration, states, millis: performance.now() - start };
   } catch (e) {
@@ -79,7 +91,11 @@ if (typeof ctx.postMessage === "function" && typeof window === "undefined") {
         res = { id: req.id, type: "export", error: info(e) };
       }
     } else if (req.type === "explore") {
-      res = { id: req.id, type: "explore", ...exploreState(req.state, req.max) };
+      try {
+        res = { id: req.id, type: "explore", ...exploreState(await loadExplorer(), req.state, req.max) };
+      } catch (e) {
+        res = { id: req.id, type: "explore", error: info(e), millis: 0 };
+      }
     } else {
       try {
         res = { id: req.id, type: "import", state: fromScenario(hl.parseScenario(req.text, req.file)) };
