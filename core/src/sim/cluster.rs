@@ -452,24 +452,7 @@ impl Cluster {
         let Some(o) = self.objects.get_mut(nk) else {
             return;
         };
-        let has_check =
-            health::assess(&o.object, &self.rules).is_some() || default_timeline_applies(&o.object);
-        let timeline = match resolved.timeline {
-            Some(t) => t,
-            None if has_check && default_timeline_applies(&o.object) => vec![
-                HealthStep {
-                    status: HealthStatus::Progressing,
-                    duration: Some(crate::duration::Duration::from_secs(1)),
-                    message: None,
-                },
-                HealthStep {
-                    status: HealthStatus::Healthy,
-                    duration: None,
-                    message: None,
-                },
-            ],
-            None => Vec::new(),
-        };
+        let timeline = health_timeline(resolved.timeline, &o.object);
         let mut at = now;
         for step in &timeline {
             match step.duration {
@@ -619,6 +602,29 @@ fn current_step(timeline: &[HealthStep], elapsed: u64) -> Option<usize> {
         }
     }
     Some(timeline.len() - 1)
+}
+
+/// The health timeline an object follows once applied: its behaviour rules' timeline, else
+/// the default "Progressing for 1 s, then Healthy" for kinds with a built-in health check,
+/// else none (scenario-format.md, "Defaults of the simulated cluster"). The loopback API
+/// server of the driver tests follows the same timelines through this function.
+pub fn health_timeline(from_rules: Option<Vec<HealthStep>>, obj: &Value) -> Vec<HealthStep> {
+    match from_rules {
+        Some(t) => t,
+        None if default_timeline_applies(obj) => vec![
+            HealthStep {
+                status: HealthStatus::Progressing,
+                duration: Some(crate::duration::Duration::from_secs(1)),
+                message: None,
+            },
+            HealthStep {
+                status: HealthStatus::Healthy,
+                duration: None,
+                message: None,
+            },
+        ],
+        None => Vec::new(),
+    }
 }
 
 /// Kinds whose default timeline is "Progressing for 1s, then Healthy": every built-in

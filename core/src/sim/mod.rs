@@ -14,7 +14,7 @@ mod trace;
 pub use behaviour::{BehaviourRule, Behaviours, DeleteBehaviour, HealthStep, Outcome, Verdict};
 pub use cluster::{
     CLUSTER_SCOPED, Cluster, ClusterEvent, STUCK_FINALIZER, SimObject, default_timeline_applies,
-    immutable_violation,
+    health_timeline, immutable_violation,
 };
 pub use trace::*;
 // The retry policy and its messages belong to the controller logic the driver shares.

@@ -8,8 +8,8 @@
 
 use super::Shared;
 use super::store::{ObjId, Store};
-use hookline_core::health::{HealthStatus, synth};
-use hookline_core::sim::{HealthStep, default_timeline_applies};
+use hookline_core::health::synth;
+use hookline_core::sim::{HealthStep, health_timeline};
 use serde_json::Value;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -28,22 +28,7 @@ pub fn start(store: &mut Store, id: &ObjId) -> Option<Started> {
     let rules = store.rules.clone();
     let o = store.objects.get_mut(id)?;
     o.epoch += 1;
-    let timeline = match resolved.timeline {
-        Some(t) => t,
-        None if default_timeline_applies(&o.value) => vec![
-            HealthStep {
-                status: HealthStatus::Progressing,
-                duration: Some(hookline_core::duration::Duration::from_secs(1)),
-                message: None,
-            },
-            HealthStep {
-                status: HealthStatus::Healthy,
-                duration: None,
-                message: None,
-            },
-        ],
-        None => Vec::new(),
-    };
+    let timeline = health_timeline(resolved.timeline, &o.value);
     let first = timeline.first()?;
     if let Some(status) = synthesise(&o.value, first, &rules) {
         o.value["status"] = status;
