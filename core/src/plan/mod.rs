@@ -55,10 +55,6 @@ pub struct Task {
     pub(crate) kind_rank: i32,
     /// The kind the target defines if it is a CRD (T-10 pass B).
     pub(crate) crd: Option<GroupKind>,
-    /// T-4.3: the key with an empty namespace, looked up when the exact key is not live
-    /// (`None` when the key's namespace is already empty). Precomputed so that attaching
-    /// live objects on every pass allocates nothing.
-    pub(crate) bare_key: Option<ResourceKey>,
     /// Where the live-dependent note ("new: not live yet", leftover) goes among `notes`.
     pub(crate) live_note_at: usize,
     /// N-1: the `generateName` the task's name was generated from, if it was.
@@ -122,9 +118,10 @@ impl LiveSet {
     /// the map's own key, so that callers can mark it claimed without a copy.
     pub(crate) fn find(&self, task: &Task) -> Option<(&ResourceKey, &Arc<Value>)> {
         self.objects.get_key_value(&task.key).or_else(|| {
-            task.bare_key
-                .as_ref()
-                .and_then(|k| self.objects.get_key_value(k))
+            let k = &task.key;
+            (!k.namespace.is_empty())
+                .then(|| ResourceKey::new(&k.group, &k.kind, "", &k.name))
+                .and_then(|bare| self.objects.get_key_value(&bare))
         })
     }
 }

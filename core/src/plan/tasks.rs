@@ -348,12 +348,17 @@ impl Prepared {
         if !bare_live.is_empty() {
             let mut entries = bare_live.iter().peekable();
             for &i in &order.by_bare_key {
-                let Some(key) = tasks[i].bare_key.as_ref().filter(|_| found[i].is_none()) else {
+                if found[i].is_some() {
                     continue;
-                };
-                while entries.next_if(|(_, k, _)| *k < key).is_some() {}
+                }
+                let key = &tasks[i].key;
+                // Both sides have an empty namespace here: compare the rest of the key.
+                while entries
+                    .next_if(|(_, k, _)| bare_cmp(k, key).is_lt())
+                    .is_some()
+                {}
                 if let Some((pos, k, v)) = entries.peek()
-                    && *k == key
+                    && bare_cmp(k, key).is_eq()
                 {
                     found[i] = Some((*v).clone());
                     claimed[*pos] = true;
@@ -423,6 +428,12 @@ impl Prepared {
     }
 }
 
+/// The order of keys with their namespace left out (T-4.3's namespace-less key): group,
+/// kind, name — the map order of live keys whose namespace is empty.
+fn bare_cmp(a: &ResourceKey, b: &ResourceKey) -> std::cmp::Ordering {
+    (&a.group, &a.kind, &a.name).cmp(&(&b.group, &b.kind, &b.name))
+}
+
 /// Task indices in key order and in bare-key order, for [`Prepared::join_live`].
 #[derive(Clone, Debug)]
 struct JoinOrder {
@@ -435,9 +446,9 @@ impl JoinOrder {
         let mut by_key: Vec<usize> = (0..tasks.len()).collect();
         by_key.sort_by(|&a, &b| tasks[a].key.cmp(&tasks[b].key));
         let mut by_bare_key: Vec<usize> = (0..tasks.len())
-            .filter(|&i| tasks[i].bare_key.is_some())
+            .filter(|&i| !tasks[i].key.namespace.is_empty())
             .collect();
-        by_bare_key.sort_by(|&a, &b| tasks[a].bare_key.cmp(&tasks[b].bare_key));
+        by_bare_key.sort_by(|&a, &b| bare_cmp(&tasks[a].key, &tasks[b].key));
         JoinOrder {
             by_key,
             by_bare_key,
@@ -469,17 +480,12 @@ fn new_task(
     source: Option<Source>,
     notes: Vec<String>,
 ) -> Task {
-    let bare_key = (!key.namespace.is_empty()).then(|| ResourceKey {
-        namespace: String::new(),
-        ..key.clone()
-    });
     Task {
         phase,
         wave,
         crd: None,
         generate_name: None,
         kind_rank: kind_rank(&key.kind),
-        bare_key,
         live_note_at: notes.len(),
         key,
         action,
