@@ -116,14 +116,7 @@ pub fn subjects(scenario: &Scenario) -> Vec<Subject> {
     let Some(op) = scenario.input.operations.first() else {
         return Vec::new();
     };
-    let mut cluster = sim::Cluster::new(
-        scenario.input.unknown_kinds.clone(),
-        sim::Behaviours::default(),
-        scenario.input.health_rules.clone(),
-    );
-    for obj in &scenario.input.cluster {
-        cluster.seed(obj.clone(), &op.settings.namespace);
-    }
+    let mut cluster = scenario.input.initial_cluster();
     let set = crate::plan::build_tasks(&op.desired, &cluster.live_set(), &op.settings);
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();

@@ -1,28 +1,8 @@
 //! `hookline explore` from the outside: text and JSON output, sampling, export, errors.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn hookline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hookline"))
-        .args(args)
-        .arg("--color")
-        .arg("never")
-        .current_dir(root())
-        .output()
-        .expect("run hookline")
-}
-
-fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
+use common::{hookline, text};
 
 #[test]
 fn explores_the_seed_scenario_exhaustively() {

@@ -13,7 +13,7 @@ use hookline_core::engine::{
     self, Effect, EffectResult, LiveView, OperationPhase, PassInput, PassOutcome, PlanCache,
     SyncOperation,
 };
-use hookline_core::sim::{Behaviours, Cluster, SimInput};
+use hookline_core::sim::{Cluster, SimInput};
 use std::sync::Arc;
 
 /// How one operation ended under the restarting driver.
@@ -43,31 +43,14 @@ fn run_pass(cluster: &mut Cluster, input: PassInput) -> (Vec<(Effect, EffectResu
 /// decisions, not engine state) restarting the engine before every pass. Returns how each
 /// operation ended, or the first pass where the restarted engine disagreed.
 pub fn drive_restarting(input: &SimInput) -> Result<Vec<Ended>, String> {
-    let mut cluster = Cluster::new(
-        input.unknown_kinds.clone(),
-        Behaviours::new(input.behaviour.clone()),
-        input.health_rules.clone(),
-    );
-    let default_ns = input
-        .operations
-        .first()
-        .map(|o| o.settings.namespace.clone())
-        .unwrap_or_else(|| "default".into());
-    for obj in &input.cluster {
-        cluster.seed(obj.clone(), &default_ns);
-    }
+    let mut cluster = input.initial_cluster();
     let rules = Arc::new(input.health_rules.clone());
     let mut ended = Vec::new();
     let mut last_started: Option<i64> = None;
     for (index, op) in input.operations.iter().enumerate() {
         cluster.behaviours.push_front(&op.behaviour);
         let mut settings = op.settings.clone();
-        if let Some(prev) = last_started.filter(|_| !op.started_at_given) {
-            // As the simulator does: a later operation starts when the previous one ended,
-            // in a later second.
-            settings.started_at =
-                (op.settings.started_at + cluster.now().div_ceil(1000) as i64).max(prev + 1);
-        }
+        settings.started_at = op.started_at(last_started, cluster.now());
         last_started = Some(settings.started_at);
         let settings = Arc::new(settings);
         let plan_cache = PlanCache::new(op.desired.clone(), settings.clone());

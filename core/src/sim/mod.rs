@@ -13,8 +13,8 @@ mod trace;
 
 pub use behaviour::{BehaviourRule, Behaviours, DeleteBehaviour, HealthStep, Outcome, Verdict};
 pub use cluster::{
-    CLUSTER_SCOPED, Cluster, ClusterEvent, STUCK_FINALIZER, SimObject, default_timeline_applies,
-    health_timeline, immutable_violation,
+    CLUSTER_SCOPED, Cluster, ClusterEvent, STUCK_FINALIZER, SimObject, health_timeline,
+    immutable_violation,
 };
 pub use trace::*;
 // The retry policy and its messages belong to the controller logic the driver shares.
@@ -65,6 +65,42 @@ pub struct SimInput {
 
 pub const DEFAULT_MAX_PASSES: usize = 10_000;
 
+impl SimInput {
+    /// The simulated cluster before the first operation: the built-in namespaces plus the
+    /// `cluster:` objects, namespaced objects without a namespace put in the first
+    /// operation's destination namespace (scenario-format.md).
+    pub fn initial_cluster(&self) -> Cluster {
+        let mut cluster = Cluster::new(
+            self.unknown_kinds.clone(),
+            Behaviours::new(self.behaviour.clone()),
+            self.health_rules.clone(),
+        );
+        let default_ns = self
+            .operations
+            .first()
+            .map(|o| o.settings.namespace.as_str())
+            .unwrap_or("default");
+        for obj in &self.cluster {
+            cluster.seed(obj.clone(), default_ns);
+        }
+        cluster
+    }
+}
+
+impl SimOperation {
+    /// When this operation starts: its given `startedAt`, else — after an earlier operation
+    /// that started at `previous` — when that one ended (`now_millis` of virtual time, in
+    /// whole seconds), always in a later second than `previous`.
+    pub fn started_at(&self, previous: Option<i64>, now_millis: u64) -> i64 {
+        match previous {
+            Some(prev) if !self.started_at_given => {
+                (self.settings.started_at + now_millis.div_ceil(1000) as i64).max(prev + 1)
+            }
+            _ => self.settings.started_at,
+        }
+    }
+}
+
 /// Whether the simulated cluster moves this object's health along a timeline — a kind with
 /// a built-in health check (a Service only as a LoadBalancer) — so that a behaviour
 /// `outcome` decides whether it succeeds, fails or hangs (scenario-format.md).
@@ -73,19 +109,7 @@ pub fn has_health_timeline(obj: &Value) -> bool {
 }
 
 pub fn simulate(input: &SimInput) -> SimulationReport {
-    let mut cluster = Cluster::new(
-        input.unknown_kinds.clone(),
-        Behaviours::new(input.behaviour.clone()),
-        input.health_rules.clone(),
-    );
-    let default_ns = input
-        .operations
-        .first()
-        .map(|o| o.settings.namespace.clone())
-        .unwrap_or_else(|| "default".into());
-    for obj in &input.cluster {
-        cluster.seed(obj.clone(), &default_ns);
-    }
+    let cluster = input.initial_cluster();
     let rules = Arc::new(input.health_rules.clone());
     let initial_cluster = snapshot(&cluster, &BTreeSet::new());
     let mut sim = Sim {
@@ -102,13 +126,7 @@ pub fn simulate(input: &SimInput) -> SimulationReport {
     let mut last_started: Option<i64> = None;
     for (index, op) in input.operations.iter().enumerate() {
         let mut op = op.clone();
-        if !op.started_at_given
-            && let Some(prev) = last_started
-        {
-            // Later operations start when the previous one ended (whole seconds, later).
-            let elapsed = sim.cluster.now().div_ceil(1000) as i64;
-            op.settings.started_at = (op.settings.started_at + elapsed).max(prev + 1);
-        }
+        op.settings.started_at = op.started_at(last_started, sim.cluster.now());
         last_started = Some(op.settings.started_at);
         operations.push(sim.run_operation(index, &op));
     }
