@@ -8,7 +8,7 @@ mod order;
 mod settings;
 mod tasks;
 
-pub use order::{kind_rank, sort_and_adjust};
+pub use order::kind_rank;
 pub use settings::{Profile, SyncSettings};
 pub use tasks::{Assembled, Prepared, build_tasks, generated_name};
 

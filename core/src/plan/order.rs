@@ -65,12 +65,6 @@ pub(crate) fn compare(a: &Task, b: &Task) -> Ordering {
         .then_with(|| a.key.namespace.cmp(&b.key.namespace))
 }
 
-/// Sorts (T-7) and runs both dependency passes (T-10): namespaces, then CRDs.
-pub fn sort_and_adjust(tasks: &mut Vec<Task>) {
-    tasks.sort_by(compare);
-    adjust_dependencies(tasks);
-}
-
 /// Both dependency passes (T-10) over a list already in T-7 order: namespaces, then CRDs.
 pub(crate) fn adjust_dependencies(tasks: &mut Vec<Task>) {
     adjust(
