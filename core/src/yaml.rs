@@ -13,11 +13,19 @@
 //! of a multi-document stream.
 
 use serde::de::DeserializeOwned;
+use serde::de::DeserializeSeed;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
 use std::fmt;
 
 use serde_yaml as backend;
+
+mod kube_json;
+mod parallel;
+mod starts;
+
+pub use parallel::{PieceAt, in_pieces};
+use starts::DocumentStarts;
 
 /// A YAML error with its place in the text (1-based) and, where known, the key path of the
 /// value that failed (`spec.steps[2].name`).
@@ -33,15 +41,6 @@ pub struct YamlError {
 }
 
 impl YamlError {
-    fn new(message: impl Into<String>) -> Self {
-        YamlError {
-            message: message.into(),
-            line: None,
-            column: None,
-            path: None,
-        }
-    }
-
     fn from_backend(err: &backend::Error, path: Option<String>) -> Self {
         let mut message = err.to_string();
         let (line, column) = match err.location() {
@@ -62,10 +61,13 @@ impl YamlError {
             }
             None => (None, None),
         };
-        // The backend prefixes type errors with its own idea of the path; we report the path
-        // separately, so remove a prefix that repeats it.
+        // The backend prefixes type errors with its own idea of the path (`a.b`, `.[0]` for
+        // an index at the top); we report the path separately, so remove a prefix that
+        // repeats it.
         if let Some(p) = &path
-            && let Some(rest) = message.strip_prefix(&format!("{p}: "))
+            && let Some(rest) = message
+                .strip_prefix(&format!("{p}: "))
+                .or_else(|| message.strip_prefix(&format!(".{p}: ")))
         {
             message = rest.to_string();
         }
@@ -75,13 +77,6 @@ impl YamlError {
             column,
             path,
         }
-    }
-
-    fn with_path(mut self, path: &str) -> Self {
-        if !path.is_empty() {
-            self.path = Some(path.to_string());
-        }
-        self
     }
 }
 
@@ -152,16 +147,13 @@ impl Iterator for Documents<'_> {
         self.index += 1;
         // The scanner and the parser agree on every well-formed stream; if they ever do not
         // (an empty stream has a document but no start line), keep the last line known.
-        if let Some(line) = self.starts.next() {
-            self.last_line = line;
+        if let Some(start) = self.starts.next() {
+            self.last_line = start.line;
         }
-        let value = backend::Value::deserialize(de)
-            .map_err(|e| YamlError::from_backend(&e, None))
-            .and_then(|mut v| {
-                v.apply_merge()
-                    .map_err(|e| YamlError::from_backend(&e, None))?;
-                to_json(v, &mut String::new())
-            });
+        let path = kube_json::ErrorPath::default();
+        let value = kube_json::JsonSeed { path: &path }
+            .deserialize(de)
+            .map_err(|e| YamlError::from_backend(&e, path.take()));
         if value.is_err() {
             self.failed = true;
         }
@@ -170,75 +162,6 @@ impl Iterator for Documents<'_> {
             line: self.last_line,
             value,
         })
-    }
-}
-
-/// Converts backend data to JSON data. Recursion is bounded: the backend refuses documents
-/// nested deeper than 128 levels.
-fn to_json(v: backend::Value, path: &mut String) -> Result<Value, YamlError> {
-    Ok(match v {
-        backend::Value::Null => Value::Null,
-        backend::Value::Bool(b) => Value::Bool(b),
-        backend::Value::Number(n) => Value::Number(to_json_number(&n).ok_or_else(|| {
-            YamlError::new(format!(
-                "the number {n} cannot be represented in JSON (Kubernetes objects are JSON)"
-            ))
-            .with_path(path)
-        })?),
-        backend::Value::String(s) => Value::String(s),
-        backend::Value::Sequence(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.into_iter().enumerate() {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                out.push(to_json(item, path)?);
-                path.truncate(len);
-            }
-            Value::Array(out)
-        }
-        backend::Value::Mapping(mapping) => {
-            let mut out = Map::new();
-            for (k, v) in mapping {
-                let key = to_json_key(k).ok_or_else(|| {
-                    YamlError::new(
-                        "a mapping key must be a string, number, boolean or null, not a \
-                         sequence or mapping",
-                    )
-                    .with_path(path)
-                })?;
-                let len = path.len();
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(&key);
-                let value = to_json(v, path)?;
-                path.truncate(len);
-                out.insert(key, value);
-            }
-            Value::Object(out)
-        }
-        backend::Value::Tagged(tagged) => to_json(tagged.value, path)?,
-    })
-}
-
-fn to_json_number(n: &backend::Number) -> Option<Number> {
-    if let Some(i) = n.as_i64() {
-        Some(Number::from(i))
-    } else if let Some(u) = n.as_u64() {
-        Some(Number::from(u))
-    } else {
-        Number::from_f64(n.as_f64()?)
-    }
-}
-
-fn to_json_key(k: backend::Value) -> Option<String> {
-    match k {
-        backend::Value::String(s) => Some(s),
-        backend::Value::Null => Some("null".to_string()),
-        backend::Value::Bool(b) => Some(b.to_string()),
-        backend::Value::Number(n) => Some(n.to_string()),
-        backend::Value::Tagged(t) => to_json_key(t.value),
-        backend::Value::Sequence(_) | backend::Value::Mapping(_) => None,
     }
 }
 
@@ -261,61 +184,6 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, YamlError> 
     backend::to_string(value).map_err(|e| YamlError::from_backend(&e, None))
 }
 
-/// Finds the 1-based line where each document of a YAML stream starts, the way libyaml
-/// splits the stream: a document starts at a `---` marker in column 0 (followed by a blank
-/// or the end of the line) or, when no document is open (start of stream, or after a `...`
-/// end marker), at the first line that is neither blank, a comment, nor a `%` directive.
-///
-/// Column-0 markers are recognised inside any scalar: libyaml ends plain and block scalars
-/// there and rejects them inside quoted scalars, so a text split differently is a syntax
-/// error that the parser reports with its own location.
-struct DocumentStarts<'a> {
-    lines: std::iter::Enumerate<std::str::Split<'a, char>>,
-    open: bool,
-}
-
-impl<'a> DocumentStarts<'a> {
-    fn new(text: &'a str) -> Self {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        DocumentStarts {
-            lines: text.split('\n').enumerate(),
-            open: false,
-        }
-    }
-}
-
-fn is_marker(line: &str, marker: &str) -> bool {
-    line.strip_prefix(marker)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r']))
-}
-
-impl Iterator for DocumentStarts<'_> {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
-        for (i, line) in self.lines.by_ref() {
-            if is_marker(line, "---") {
-                self.open = true;
-                return Some(i + 1);
-            }
-            if is_marker(line, "...") {
-                self.open = false;
-                continue;
-            }
-            if self.open {
-                continue;
-            }
-            let trimmed = line.trim_start_matches([' ', '\t']).trim_end_matches('\r');
-            if trimmed.is_empty() || trimmed.starts_with('#') || line.starts_with('%') {
-                continue;
-            }
-            self.open = true;
-            return Some(i + 1);
-        }
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,27 +194,6 @@ mod tests {
         documents(text)
             .map(|d| (d.index, d.line, d.value))
             .collect()
-    }
-
-    fn starts(text: &str) -> Vec<usize> {
-        DocumentStarts::new(text).collect()
-    }
-
-    #[test]
-    fn start_lines_follow_markers_comments_and_directives() {
-        assert_eq!(starts("a: 1\n"), vec![1]);
-        assert_eq!(starts("---\na: 1\n"), vec![1]);
-        assert_eq!(starts("# c\n\n  # c\na: 1\n---\nb: 2\n"), vec![4, 5]);
-        assert_eq!(starts("%YAML 1.1\n---\na: 1\n...\n---\nb: 2\n"), vec![2, 5]);
-        assert_eq!(
-            starts("a: 1\n...\n# c\n--- # x\nb: 2\n---\n"),
-            vec![1, 4, 6]
-        );
-        assert_eq!(starts("\u{feff}---\r\na: 1\r\n---\r\n"), vec![1, 3]);
-        // Not markers: indented, or followed by text.
-        assert_eq!(starts("a: |\n  ---\n---x: 1\n"), vec![1]);
-        assert_eq!(starts(""), Vec::<usize>::new());
-        assert_eq!(starts("# only a comment\n"), Vec::<usize>::new());
     }
 
     #[test]
@@ -407,6 +254,72 @@ mod tests {
         assert_eq!(err.path.as_deref(), Some("a.b[1]"));
         let err = docs("? [1]\n: x\n")[0].2.clone().unwrap_err();
         assert!(err.message.contains("mapping key"), "{err:?}");
+    }
+
+    #[test]
+    fn merge_keys_follow_yaml_merge_semantics() {
+        // Own keys win wherever they stand; earlier sources win over later ones; merged keys
+        // come after the mapping's own, in the sources' order.
+        let text = "a: &a {x: 1, y: 1}\nb: &b {y: 2, z: 2}\nm:\n  x: 0\n  <<: [*a, *b]\n  w: 0\n";
+        let got = docs(text)[0].2.clone().unwrap();
+        assert_eq!(got["m"], json!({"x": 0, "w": 0, "y": 1, "z": 2}));
+        let keys: Vec<&String> = got["m"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["x", "w", "y", "z"]);
+        // A merge inside a merged anchor is expanded too.
+        let text = "base: &base {k: 1}\nmid: &mid {<<: *base, j: 2}\ntop: {<<: *mid}\n";
+        assert_eq!(
+            docs(text)[0].2.clone().unwrap()["top"],
+            json!({"j": 2, "k": 1})
+        );
+        for (text, problem) in [
+            (
+                "m: {<<: 1}\n",
+                "list of mappings for merging, but found scalar",
+            ),
+            ("m: {<<: [1]}\n", "a mapping for merging, but found scalar"),
+            (
+                "m: {<<: [[]]}\n",
+                "a mapping for merging, but found sequence",
+            ),
+        ] {
+            let err = docs(text)[0].2.clone().unwrap_err();
+            assert!(err.message.contains(problem), "{text:?}: {err:?}");
+            assert_eq!(err.path.as_deref(), Some("m"), "{text:?}");
+        }
+        let err = docs("m: {<<: {a: 1}, <<: {b: 1}}\n")[0]
+            .2
+            .clone()
+            .unwrap_err();
+        assert!(err.message.contains("duplicate entry"), "{err:?}");
+    }
+
+    #[test]
+    fn keys_collide_after_conversion_to_strings() {
+        let err = docs("m:\n  1: a\n  \"1\": b\n")[0].2.clone().unwrap_err();
+        assert_eq!(err.message, "duplicate entry with key \"1\"", "{err:?}");
+        assert_eq!(err.path.as_deref(), Some("m"));
+        assert_eq!(err.line, Some(2));
+        // A tagged key is read as its untagged value.
+        assert_eq!(
+            docs("!k key: !v [1, !n 2]\n")[0].2.clone().unwrap(),
+            json!({"key": [1, 2]})
+        );
+    }
+
+    #[test]
+    fn conversion_errors_name_the_path_inside_sequences() {
+        let err = docs("a:\n- b: 1\n- b: {? [x]\n    : y}\n")[0]
+            .2
+            .clone()
+            .unwrap_err();
+        assert!(err.message.contains("mapping key"), "{err:?}");
+        assert_eq!(err.path.as_deref(), Some("a[1].b"));
+        let err = docs("- -.inf\n")[0].2.clone().unwrap_err();
+        assert!(
+            err.message.starts_with("the number -.inf cannot"),
+            "{err:?}"
+        );
+        assert_eq!(err.path.as_deref(), Some("[0]"));
     }
 
     #[test]

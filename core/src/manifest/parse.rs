@@ -46,7 +46,44 @@ pub fn parse_str(text: &str, file: &str) -> Result<Vec<Manifest>, ManifestError>
     if text.len() > MAX_INPUT_BYTES {
         return Err(too_large(file, Some(text.len())));
     }
+    if !is_json_file(file)
+        && !looks_like_json(text)
+        && let Some(out) = parse_yaml_in_pieces(text, file)
+    {
+        return Ok(out);
+    }
     let docs = raw_documents(text, file)?;
+    manifests(docs, text, file)
+}
+
+/// A large YAML stream read as pieces on several threads ([`yaml::in_pieces`]), each piece
+/// all the way to manifests; `None` (read it in one pass) when it is small, or when any piece
+/// fails — the one-pass reader then reports the first error with its absolute position.
+fn parse_yaml_in_pieces(text: &str, file: &str) -> Option<Vec<Manifest>> {
+    let pieces = yaml::in_pieces(text, MAX_DOCUMENTS, |piece, documents| {
+        let docs = yaml_documents(piece, file).ok()?;
+        if docs.len() != documents {
+            return None; // the cut and the parser disagree: read it in one pass
+        }
+        manifests(docs, piece, file).ok()
+    })?;
+    let mut out = Vec::with_capacity(pieces.iter().map(|(_, m)| m.len()).sum());
+    for (at, manifests) in pieces {
+        out.extend(manifests.into_iter().map(|mut m| {
+            m.source.document += at.documents_before;
+            m.source.line += at.lines_before;
+            m
+        }));
+    }
+    (out.len() <= MAX_DOCUMENTS).then_some(out)
+}
+
+/// Manifests from the documents of `text`.
+fn manifests(
+    docs: Vec<RawDocument>,
+    text: &str,
+    file: &str,
+) -> Result<Vec<Manifest>, ManifestError> {
     // Where each document ends (the next one's start), for the line of `List` items.
     let ends: Vec<Option<usize>> = docs
         .iter()
@@ -127,13 +164,19 @@ fn raw_documents(text: &str, file: &str) -> Result<Vec<RawDocument>, ManifestErr
     if is_json_file(file) {
         return json_documents(text, file);
     }
-    let start = text.trim_start_matches('\u{feff}').trim_start();
-    if start.starts_with(['{', '['])
+    if looks_like_json(text)
         && let Ok(docs) = json_documents(text, file)
     {
         return Ok(docs);
     }
     yaml_documents(text, file)
+}
+
+/// Whether the text starts like JSON (then it is tried as JSON first).
+fn looks_like_json(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with(['{', '['])
 }
 
 fn yaml_documents(text: &str, file: &str) -> Result<Vec<RawDocument>, ManifestError> {
@@ -443,6 +486,41 @@ mod tests {
     }
 
     const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n";
+
+    /// The one-pass reading `parse_str` falls back to.
+    fn one_pass(text: &str, file: &str) -> Result<Vec<Manifest>, ManifestError> {
+        manifests(raw_documents(text, file)?, text, file)
+    }
+
+    #[test]
+    fn large_streams_read_in_pieces_match_one_pass() {
+        // Big enough to be cut (64 KiB), with Lists (item lines), empty documents, comments
+        // and a later document whose error must still be reported as one pass reports it.
+        let mut text = String::from("# head\n");
+        for i in 0..400 {
+            text.push_str(&format!(
+                "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\n  namespace: n{}\ndata:\n  k: |\n    v\n---\n# gap\n---\n\
+                 apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata: {{name: s{i}}}\n\
+                 - apiVersion: v1\n  kind: Service\n  metadata:\n    name: v{i}\n",
+                i % 7
+            ));
+        }
+        assert!(text.len() >= 64 * 1024, "{}", text.len());
+        let pieces = parse_str(&text, "big.yaml").unwrap();
+        let whole = one_pass(&text, "big.yaml").unwrap();
+        assert_eq!(pieces.len(), 1200);
+        assert_eq!(pieces, whole);
+        let bad = format!("{text}---\napiVersion: v1\nkind: Pod\nmetadata: [\n");
+        assert_eq!(
+            parse_str(&bad, "big.yaml").unwrap_err(),
+            one_pass(&bad, "big.yaml").unwrap_err()
+        );
+        let duplicate =
+            format!("{text}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n");
+        let e = parse_str(&duplicate, "big.yaml").unwrap_err();
+        assert_eq!(e, one_pass(&duplicate, "big.yaml").unwrap_err());
+        assert_eq!(e.document, Some(1201));
+    }
 
     #[test]
     fn multi_document_with_sources() {
