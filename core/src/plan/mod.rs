@@ -59,6 +59,9 @@ pub struct Task {
     pub(crate) live_note_at: usize,
     /// N-1: the `generateName` the task's name was generated from, if it was.
     pub(crate) generate_name: Option<String>,
+    /// T-10: the phase and wave the task had before a dependency pass moved it (the move
+    /// also appended one note), so that the pre-move order can be recovered.
+    pub(crate) moved_from: Option<(SyncPhase, i64)>,
 }
 
 impl Task {
@@ -197,29 +200,43 @@ pub fn plan(desired: &[Manifest], live: &LiveSet, settings: &SyncSettings) -> Pl
     // The static plan shows keys, order and notes, never the objects to apply: skip
     // building them (half of the planner's time, docs/benchmarks.md).
     let prepared = Prepared::without_targets(desired, settings);
-    let set = TaskSet {
-        tasks: prepared.assemble(live).into_tasks(),
-        excluded: prepared.excluded().clone(),
-    };
-    plan_from_tasks(&set)
+    let assembled = prepared.assemble(live);
+    // The prepared list is not needed any more: dropping it first lets `into_tasks` take
+    // the tasks over instead of copying them.
+    let excluded = prepared.into_excluded();
+    let tasks = assembled.into_tasks();
+    let multi_step = is_multi_step(&tasks);
+    plan_steps(tasks.into_iter().map(planned_owned), multi_step, excluded)
 }
 
 pub fn plan_from_tasks(set: &TaskSet) -> Plan {
-    let tasks = &set.tasks;
-    let multi_step = is_multi_step(tasks);
+    let multi_step = is_multi_step(&set.tasks);
+    plan_steps(
+        set.tasks.iter().map(|t| planned(t, 0)),
+        multi_step,
+        set.excluded.clone(),
+    )
+}
+
+/// T-11 steps from planned tasks in task order (SyncFail tasks gathered into the last).
+fn plan_steps(
+    tasks: impl Iterator<Item = PlannedTask>,
+    multi_step: bool,
+    excluded: Exclusions,
+) -> Plan {
     let mut steps: Vec<Step> = Vec::new();
-    let mut sync_fail: Vec<&Task> = Vec::new();
+    let mut sync_fail: Vec<PlannedTask> = Vec::new();
     for t in tasks {
         if t.phase == SyncPhase::SyncFail {
             sync_fail.push(t);
             continue;
         }
         match steps.last_mut() {
-            Some(s) if s.phase == t.phase && s.wave == t.wave => s.tasks.push(planned(t, 0)),
+            Some(s) if s.phase == t.phase && s.wave == t.wave => s.tasks.push(t),
             _ => steps.push(Step {
                 phase: t.phase,
                 wave: t.wave,
-                tasks: vec![planned(t, 0)],
+                tasks: vec![t],
             }),
         }
     }
@@ -227,7 +244,7 @@ pub fn plan_from_tasks(set: &TaskSet) -> Plan {
         steps.push(Step {
             phase: SyncPhase::SyncFail,
             wave: first.wave,
-            tasks: sync_fail.iter().map(|t| planned(t, 0)).collect(),
+            tasks: sync_fail,
         });
     }
     for s in &mut steps {
@@ -236,8 +253,8 @@ pub fn plan_from_tasks(set: &TaskSet) -> Plan {
     Plan {
         steps,
         multi_step,
-        ignored: set.excluded.ignored.clone(),
-        skipped: set.excluded.skipped.clone(),
+        ignored: excluded.ignored,
+        skipped: excluded.skipped,
     }
 }
 
@@ -251,6 +268,27 @@ fn number_apply_groups(tasks: &mut [PlannedTask]) {
             last_kind = Some(t.kind.clone());
         }
         t.apply_group = group;
+    }
+}
+
+/// [`planned`], moving the task's strings instead of copying them.
+fn planned_owned(t: Task) -> PlannedTask {
+    PlannedTask {
+        reference: t.reference(),
+        phase: t.phase,
+        wave: t.wave,
+        action: t.action,
+        hook: t.hook,
+        live: t.live.is_some(),
+        apply_group: 0,
+        group: t.key.group,
+        kind: t.key.kind,
+        namespace: t.key.namespace,
+        name: t.key.name,
+        delete_policies: t.delete_policies,
+        source: t.source,
+        notes: t.notes,
+        generate_name: t.generate_name,
     }
 }
 

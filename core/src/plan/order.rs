@@ -2,6 +2,7 @@
 //! adjustment that pulls Namespaces and CRDs in front of their first user (T-10).
 
 use super::Task;
+use foldhash::fast::FixedState;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -103,15 +104,6 @@ fn crd_referencer(t: &Task) -> Option<DependencyKey<'_>> {
     Some((t.key.group.as_str(), t.key.kind.as_str()))
 }
 
-/// Whether either T-10 pass would move anything: some Namespace or CRD target has a
-/// referencer of its key (a quick check, so that the pre-move order need not be kept).
-pub(crate) fn needs_dependency_moves(tasks: &[Task]) -> bool {
-    let has = |dep: for<'a> fn(&'a Task) -> Option<DependencyKey<'a>>| {
-        tasks.iter().any(|t| !t.is_prune() && dep(t).is_some())
-    };
-    has(namespace_dependency) || has(crd_dependency)
-}
-
 /// One T-10 pass. Argo CD walks the sorted list once, moving each dependency to the
 /// position of the first earlier referencer of its key (shifting the rest down) and giving
 /// it that referencer's phase and wave. Moving one element at a time is O(n²); the result is
@@ -123,7 +115,9 @@ fn adjust(
     referencer: for<'a> fn(&'a Task) -> Option<DependencyKey<'a>>,
     what: &str,
 ) {
-    let mut first_referencer: HashMap<DependencyKey<'_>, usize> = HashMap::new();
+    // Fixed-seed hashing: iteration order never matters here, and SipHash was a visible
+    // share of planning 10k objects.
+    let mut first_referencer: HashMap<DependencyKey<'_>, usize, FixedState> = HashMap::default();
     // moved[i] = index of the referencer the dependency at i moves in front of.
     let mut moved: Vec<Option<usize>> = vec![None; tasks.len()];
     for (i, t) in tasks.iter().enumerate() {
@@ -143,7 +137,7 @@ fn adjust(
     if moved.iter().all(Option::is_none) {
         return;
     }
-    let mut attached: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut attached: HashMap<usize, Vec<usize>, FixedState> = HashMap::default();
     for (i, m) in moved.iter().enumerate() {
         if let Some(r) = m {
             attached.entry(*r).or_default().push(i);
@@ -171,6 +165,7 @@ fn adjust(
                             "moved before {reference}, its first user (T-10, {what})"
                         ));
                     }
+                    dep.moved_from = Some((dep.phase, dep.wave));
                     dep.phase = phase;
                     dep.wave = wave;
                     out.push(dep);

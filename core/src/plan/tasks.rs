@@ -10,7 +10,7 @@
 //! The result is identical to sorting and adjusting everything from scratch, which is what
 //! [`build_tasks`] still means; `plan::tests` pins the equivalence.
 
-use super::order::{adjust_dependencies, compare, needs_dependency_moves};
+use super::order::{adjust_dependencies, compare};
 use super::{
     Excluded, Exclusions, LiveSet, SyncSettings, Task, TaskAction, TaskSet, crd_defines, kind_rank,
 };
@@ -34,10 +34,9 @@ pub fn build_tasks(desired: &[Manifest], live: &LiveSet, settings: &SyncSettings
 /// The part of the task list that depends only on the desired manifests and the settings.
 #[derive(Clone, Debug)]
 pub struct Prepared {
-    /// Target tasks in T-7 order before the T-10 moves, kept only if T-10 moved any
-    /// (otherwise `adjusted` is that order); no live objects attached.
-    sorted: Option<Vec<Task>>,
-    /// `sorted` after T-10: the whole task list whenever no prune or namespace task joins.
+    /// Target tasks in T-7 order after the T-10 moves (each moved task remembers where it
+    /// came from, [`Task::moved_from`]): the whole task list whenever no prune or namespace
+    /// task joins.
     adjusted: Arc<Vec<Task>>,
     /// Indices into `adjusted` ordered by key, and those with a namespace ordered by bare
     /// key: joined against the live map (ordered by key too) in one linear walk per pass.
@@ -114,10 +113,10 @@ impl Prepared {
 
         for m in desired {
             let obj = &m.object;
-            let class = classify::classify(obj);
+            let annotations = classify::Annotations::of(obj);
+            let class = annotations.classify();
             // H-10 (classify::is_delete_hook_only, without classifying twice).
-            if !matches!(class, Class::Hook { .. }) && !classify::delete_hook_types(obj).is_empty()
-            {
+            if !matches!(class, Class::Hook { .. }) && !annotations.delete_hook_types().is_empty() {
                 excluded.ignored.push(Excluded {
                     key: object::key(obj),
                     source: Some(m.source.clone()),
@@ -148,11 +147,11 @@ impl Prepared {
                     if group.is_empty() && kind == "Namespace" {
                         resource_namespaces.insert(name);
                     }
-                    let notes = wave_notes(obj);
+                    let notes = wave_notes(&annotations);
                     let live_note_at = notes.len();
                     let mut t = new_task(
                         SyncPhase::Sync,
-                        classify::wave(obj).0,
+                        annotations.wave().0,
                         ResourceKey::new(group, kind, ns, name),
                         TaskAction::Apply,
                         target,
@@ -172,12 +171,12 @@ impl Prepared {
                         });
                         continue;
                     }
-                    let policies = classify::delete_policies(obj);
-                    let (wave, wave_source) = classify::wave(obj);
+                    let policies = annotations.delete_policies();
+                    let (wave, wave_source) = annotations.wave();
                     let ns = enriched_namespace(obj, dest_ns);
                     let crd = crd_defines(obj);
                     for phase in phases {
-                        let mut notes = wave_notes(obj);
+                        let mut notes = wave_notes(&annotations);
                         let name = if object::name(obj).is_empty() {
                             notes.push(format!(
                                 "name generated from generateName {:?} (N-1)",
@@ -250,12 +249,9 @@ impl Prepared {
             .map(|t| t.wave)
             .max();
         // Stable: equal keys keep manifest order, as the one-shot sort did.
-        targets.sort_by(compare);
-        let mut adjusted = targets;
-        let sorted = needs_dependency_moves(&adjusted).then(|| adjusted.clone());
+        let mut adjusted = sorted_by_index(targets);
         adjust_dependencies(&mut adjusted);
         Prepared {
-            sorted,
             adjusted: Arc::new(adjusted),
             join_order: OnceLock::new(),
             excluded,
@@ -269,6 +265,11 @@ impl Prepared {
     /// Objects left out of the sync (H-5, H-7, H-10, O-11).
     pub fn excluded(&self) -> &Exclusions {
         &self.excluded
+    }
+
+    /// [`Prepared::excluded`], dropping the rest.
+    pub(crate) fn into_excluded(self) -> Exclusions {
+        self.excluded
     }
 
     /// The task list of a pass against `live`: `O(n log n)` lookups, and a re-sort only
@@ -289,7 +290,7 @@ impl Prepared {
         }
 
         // Extra tasks: merge them into the T-7 order, then run T-10 over the whole list.
-        let mut targets: Vec<Task> = self.sorted.as_ref().unwrap_or(&self.adjusted).clone();
+        let mut targets = recover_t7_order(&self.adjusted);
         for t in &mut targets {
             t.live = live.find(t).map(|(_, v)| v.clone());
         }
@@ -471,6 +472,40 @@ fn merge(a: Vec<Task>, b: Vec<Task>) -> Vec<Task> {
     out
 }
 
+/// `tasks` stably sorted by [`compare`]. Sorts indices, then moves each task once: a task
+/// is a few hundred bytes, and a comparison sort moving them was a sixth of planning 10k
+/// objects (docs/benchmarks.md).
+fn sorted_by_index(tasks: Vec<Task>) -> Vec<Task> {
+    let mut order: Vec<usize> = (0..tasks.len()).collect();
+    // Ties broken by position: the order of a stable sort, with an unstable sort's speed.
+    order.sort_unstable_by(|&a, &b| compare(&tasks[a], &tasks[b]).then(a.cmp(&b)));
+    let mut slots: Vec<Option<Task>> = tasks.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+/// The tasks of `adjusted` as they were before the T-10 passes, in T-7 order.
+pub(crate) fn recover_t7_order(adjusted: &[Task]) -> Vec<Task> {
+    let targets: Vec<Task> = adjusted.iter().map(undo_move).collect();
+    if adjusted.iter().any(|t| t.moved_from.is_some()) {
+        // `compare` orders tasks by phase, wave and their whole key, which no two targets
+        // share, so sorting restores the order T-10 started from.
+        sorted_by_index(targets)
+    } else {
+        targets
+    }
+}
+
+/// A copy of `t` as it was before a T-10 pass moved it.
+fn undo_move(t: &Task) -> Task {
+    let mut t = t.clone();
+    if let Some((phase, wave)) = t.moved_from.take() {
+        t.phase = phase;
+        t.wave = wave;
+        t.notes.pop();
+    }
+    t
+}
+
 fn new_task(
     phase: SyncPhase,
     wave: i64,
@@ -485,6 +520,7 @@ fn new_task(
         wave,
         crd: None,
         generate_name: None,
+        moved_from: None,
         kind_rank: kind_rank(&key.kind),
         live_note_at: notes.len(),
         key,
@@ -518,17 +554,17 @@ pub fn generated_name(generate_name: &str, settings: &SyncSettings, phase: SyncP
     format!("{generate_name}{postfix}")
 }
 
-fn wave_notes(obj: &Value) -> Vec<String> {
-    match classify::wave(obj) {
+fn wave_notes(annotations: &classify::Annotations<'_>) -> Vec<String> {
+    match annotations.wave() {
         (w, classify::WaveSource::HelmWeight) => {
             vec![format!("wave {w} from helm.sh/hook-weight (W-1, W-3)")]
         }
-        (_, classify::WaveSource::Default) if object::has_annotation(obj, keys::SYNC_WAVE) => {
-            vec![format!(
-                "sync-wave {:?} is not an integer: wave 0 (W-2)",
-                object::annotation(obj, keys::SYNC_WAVE).unwrap_or_default()
-            )]
-        }
+        (_, classify::WaveSource::Default) => match annotations.sync_wave_text() {
+            Some(text) => vec![format!(
+                "sync-wave {text:?} is not an integer: wave 0 (W-2)"
+            )],
+            None => Vec::new(),
+        },
         _ => Vec::new(),
     }
 }

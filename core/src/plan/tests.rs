@@ -510,3 +510,83 @@ fn plan_steps_and_apply_groups_t11() {
     assert_eq!(p.steps[2].tasks.len(), 2);
     assert!(p.multi_step);
 }
+
+/// A set where both T-10 passes move tasks across phases and waves.
+fn set_with_dependency_moves() -> Vec<Manifest> {
+    vec![
+        m(
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team",
+            "annotations": {keys::SYNC_WAVE: "5"}}}),
+        ),
+        m(
+            json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": "widgets.example.com", "annotations": {keys::SYNC_WAVE: "3"}},
+            "spec": {"group": "example.com", "names": {"kind": "Widget"}}}),
+        ),
+        m(
+            json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "init",
+            "namespace": "team", "annotations": {keys::HOOK: "PreSync"}}}),
+        ),
+        m(
+            json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w",
+            "namespace": "other", "annotations": {keys::SYNC_WAVE: "-2"}}}),
+        ),
+        m(
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg",
+            "namespace": "team"}}),
+        ),
+    ]
+}
+
+#[test]
+fn undoing_t10_moves_recovers_the_t7_order() {
+    // The prepared list keeps only the moved order; a pass with prunes re-runs T-10 from
+    // the T-7 order recovered from it (tasks::undo_move). Check that recovery exactly.
+    let prepared = Prepared::new(&set_with_dependency_moves(), &SyncSettings::default());
+    let adjusted = prepared.assemble(&LiveSet::default()).tasks;
+    assert!(adjusted.iter().filter(|t| t.moved_from.is_some()).count() >= 2);
+    let undone = tasks::recover_t7_order(&adjusted);
+    assert!(undone.iter().all(|t| t.moved_from.is_none()));
+    assert!(
+        undone
+            .iter()
+            .all(|t| t.notes.iter().all(|n| !n.contains("T-10")))
+    );
+    assert!(undone.is_sorted_by(|a, b| order::compare(a, b).is_le()));
+    let mut again = undone.clone();
+    order::adjust_dependencies(&mut again);
+    let view = |ts: &[Task]| -> Vec<(String, i64, Vec<String>)> {
+        ts.iter()
+            .map(|t| (t.reference(), t.wave, t.notes.clone()))
+            .collect()
+    };
+    assert_eq!(view(&again), view(&adjusted));
+}
+
+#[test]
+fn prunes_join_a_list_with_dependency_moves_t10_p4() {
+    // Slow path of `assemble`: a prune joins, T-10 runs again over the merged list. The
+    // result must equal planning the same set with the prune known from the start.
+    let desired = set_with_dependency_moves();
+    let live = LiveSet::from_objects([json!({"apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "old", "namespace": "team"}})]);
+    let settings = SyncSettings {
+        prune: true,
+        ..SyncSettings::default()
+    };
+    let prepared = Prepared::new(&desired, &settings);
+    let _ = prepared.assemble(&LiveSet::default()); // the cache is used once before
+    let got = prepared.assemble(&live).into_tasks();
+    let fresh = build_tasks(&desired, &live, &settings).tasks;
+    assert_eq!(refs(&got), refs(&fresh));
+    assert!(refs(&got).contains(&"Sync:Secret/team/old".to_string()));
+    assert_eq!(
+        got.iter().map(|t| t.notes.clone()).collect::<Vec<_>>(),
+        fresh.iter().map(|t| t.notes.clone()).collect::<Vec<_>>()
+    );
+    // Namespace before the PreSync hook that uses it, CRD before its CR.
+    let r = refs(&got);
+    let at = |s: &str| r.iter().position(|x| x.ends_with(s)).unwrap();
+    assert!(at("Namespace/default/team") < at("Job/team/init"));
+    assert!(at("CustomResourceDefinition/default/widgets.example.com") < at("Widget/other/w"));
+}
