@@ -11,6 +11,10 @@
 // 160-byte struct by design, see `manifest`), so that dropping the output is measured too.
 #![allow(clippy::result_large_err)]
 
+// The allocator of the `hookline` binary, so that the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use hookline_core::manifest;
 use hookline_core::plan::{self, LiveSet, SyncSettings};
