@@ -1,6 +1,6 @@
 //! Fault tests of the `hookline sync` driver against the loopback API server (issue #7):
-//! API errors, a dropped watch with compacted history, interrupts mid-hook, and objects
-//! the app does not track.
+//! API errors, a dropped watch with compacted history, interrupts mid-hook, objects the app
+//! does not track, and prunes whose dependents the garbage collector removes.
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] fns, like the tests themselves
 
 use hookline::sync::{Control, Driver, RunOutcome, SyncRun, track};
@@ -270,6 +270,86 @@ async fn prune_deletes_only_tracked_objects_and_never_touches_untracked_ones() {
                 r.path
             );
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_foreground_prune_waits_for_dependents_the_garbage_collector_removes_p6_p7() {
+    let api = Arc::new(FakeApi::start(0.02).await);
+    let mut web = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "old-web", "namespace": "default", "uid": "uid-old-web"},
+        "spec": {"replicas": 1}});
+    track::mark(&mut web, "demo");
+    api.seed(web);
+    // Its ReplicaSet: not tracked, owned by the Deployment, held by its own finalizer.
+    api.seed(json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+        "metadata": {"name": "old-web-5d9", "namespace": "default",
+            "finalizers": ["example.com/drain"],
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "old-web",
+                "uid": "uid-old-web", "controller": true, "blockOwnerDeletion": true}]}}));
+    // A later wave, so that the prune's step is not the last one (S-14 ends the operation
+    // in the final step without waiting; S-6 holds the next step back).
+    let later = format!(
+        "{HOOK_AND_CM}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: later\n  \
+         annotations: {{argocd.argoproj.io/sync-wave: \"1\"}}\n"
+    );
+    let run = run_of(&later, true);
+    let sync = tokio::spawn({
+        let api = api.clone();
+        async move { drive(&api, &run, vec![]).await }
+    });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        !sync.is_finished(),
+        "the sync ended while the pruned Deployment was still held by its dependent (P-7)"
+    );
+    {
+        let objs = api.objects();
+        let web = find(&objs, "Deployment", "old-web").expect("foreground: the owner waits");
+        assert!(object::deletion_timestamp(web).is_some());
+        assert!(object::finalizers(web).contains(&"foregroundDeletion"));
+        let rs = find(&objs, "ReplicaSet", "old-web-5d9").unwrap();
+        assert!(
+            object::deletion_timestamp(rs).is_some(),
+            "the collector deletes dependents"
+        );
+        assert!(
+            find(&objs, "ConfigMap", "later").is_none(),
+            "the next wave started while a pruned object was terminating (S-6)"
+        );
+    }
+    // The ReplicaSet's own controller finishes: the collector removes it, then its owner.
+    {
+        let mut st = api.lock();
+        let def = st.resource("apps", "replicasets").cloned().unwrap();
+        st.merge_patch(
+            &def,
+            "default",
+            "old-web-5d9",
+            json!({"metadata": {"finalizers": []}}),
+            false,
+        )
+        .unwrap();
+    }
+    let out = sync.await.unwrap();
+    assert_eq!(
+        out.state.phase,
+        OperationPhase::Succeeded,
+        "{}",
+        out.state.message
+    );
+    let objs = api.objects();
+    assert!(find(&objs, "Deployment", "old-web").is_none());
+    assert!(find(&objs, "ReplicaSet", "old-web-5d9").is_none());
+    assert!(find(&objs, "ConfigMap", "later").is_some());
+    // hookline deleted its own Deployment only; the ReplicaSet went by garbage collection.
+    for r in api.requests() {
+        assert!(
+            r.method == "GET" || !r.path.contains("/replicasets"),
+            "hookline wrote an untracked ReplicaSet: {} {}",
+            r.method,
+            r.path
+        );
     }
 }
 

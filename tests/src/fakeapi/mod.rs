@@ -8,11 +8,12 @@
 //! every request, injects faults, drops watches on demand, and runs a fake controller that
 //! moves status along the same `behaviour:` timelines as `core::sim`.
 //!
-//! Not modelled: admission beyond behaviour rules, owner references and garbage
-//! collection (propagation policies are accepted; nothing has dependents), namespace
-//! existence checks and namespace deletion.
+//! Owner references are honoured on deletion: dependents are collected, waited for or
+//! orphaned as the propagation policy says (`gc`). Not modelled: admission beyond behaviour
+//! rules, namespace existence checks and namespace deletion.
 
 mod controller;
+mod gc;
 pub mod resources;
 mod server;
 pub mod store;
@@ -23,7 +24,7 @@ use hookline_core::sim::BehaviourRule;
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-pub use store::{Fault, RequestRecord, Store};
+pub use store::{Fault, Propagation, RequestRecord, Store};
 
 /// The fixture state shared by the HTTP handlers and the controller.
 #[derive(Clone)]

@@ -2,7 +2,9 @@
 //! apply, merge patch, status subresource, list and chunked watch streams).
 
 use super::Shared;
-use super::store::{ApiError, ApiResult, Fault, ObjId, RequestRecord, Store, WatchRecord, matches};
+use super::store::{
+    ApiError, ApiResult, Fault, ObjId, Propagation, RequestRecord, Store, WatchRecord, matches,
+};
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -277,7 +279,25 @@ fn resource_call(
                 );
             }
         }
-        (Method::DELETE, Some(n)) => st.delete(&id(n), dry_run),
+        (Method::DELETE, Some(n)) => {
+            // DeleteOptions in the body (kube-rs), or the query parameter.
+            let policy = parsed
+                .as_ref()
+                .and_then(|b| b.get("propagationPolicy"))
+                .and_then(Value::as_str)
+                .or(q.get("propagationPolicy").map(String::as_str));
+            let propagation = match policy.map(Propagation::parse) {
+                None => Propagation::default(),
+                Some(Some(p)) => p,
+                Some(None) => {
+                    return bad(&format!(
+                        "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: {:?}: supported values: \"Foreground\", \"Background\", \"Orphan\"",
+                        policy.unwrap_or_default()
+                    ));
+                }
+            };
+            st.delete(&id(n), dry_run, propagation)
+        }
         _ => {
             return (
                 405,

@@ -1,9 +1,11 @@
 //! The fixture's object store and API semantics, without HTTP: resourceVersions, watch
 //! history with compaction (410 Gone), server-side apply with field ownership for the
 //! fields hookline relies on, create/replace/merge-patch, deletion with finalizers and
-//! deletionTimestamp, dry-run, the status subresource. Behaviour rules (scenario
+//! deletionTimestamp, owner references and garbage collection, dry-run, the status
+//! subresource. Behaviour rules (scenario
 //! `behaviour:`) decide injected failures, exactly as in `core::sim`.
 
+use super::gc;
 use super::resources::{ResourceDef, builtin};
 use hookline_core::health::HealthRules;
 use hookline_core::model::ResourceKey;
@@ -608,7 +610,9 @@ impl Store {
 
     /// DELETE: marks the object (deletionTimestamp) while finalizers remain; removes it
     /// when none do. A behaviour rule `delete: hang` adds a finalizer nobody removes.
-    pub fn delete(&mut self, id: &ObjId, dry_run: bool) -> ApiResult {
+    /// Dependents (objects whose `ownerReferences` name it) are collected as the
+    /// propagation policy says, like the garbage collector ([`super::gc`]).
+    pub fn delete(&mut self, id: &ObjId, dry_run: bool, propagation: Propagation) -> ApiResult {
         let key = self.key_of(id);
         let hangs = self.behaviours.resolve(&key).delete_hangs;
         let Some(o) = self.objects.get_mut(id) else {
@@ -618,23 +622,35 @@ impl Store {
             return Ok((200, o.value.clone()));
         }
         let before = o.value.clone();
-        if object::deletion_timestamp(&o.value).is_none() {
+        let first_delete = object::deletion_timestamp(&o.value).is_none();
+        if first_delete {
             object::metadata_mut(&mut o.value)
                 .insert("deletionTimestamp".into(), json!("2026-01-01T00:00:01Z"));
+            match propagation {
+                Propagation::Foreground => object::add_finalizer(&mut o.value, gc::FOREGROUND),
+                Propagation::Orphan => object::add_finalizer(&mut o.value, gc::ORPHAN),
+                Propagation::Background => {}
+            }
         }
         if hangs {
             object::add_finalizer(&mut o.value, STUCK_FINALIZER);
         }
-        if !object::finalizers(&o.value).is_empty() {
-            if o.value != before {
-                self.emit(id, "MODIFIED");
-            }
-            return Ok((200, self.get(id)?.1));
+        if o.value != before {
+            self.emit(id, "MODIFIED");
         }
-        self.finish_delete(id)
+        if first_delete {
+            gc::start(self, id, propagation);
+        }
+        match self.objects.get(id) {
+            Some(o) if !object::finalizers(&o.value).is_empty() => Ok((200, o.value.clone())),
+            Some(_) => self.finish_delete(id),
+            // The collector finished it (its last dependent went).
+            None => Ok((200, before)),
+        }
     }
 
-    fn finish_delete(&mut self, id: &ObjId) -> ApiResult {
+    /// Removes an object whose deletion is complete, then lets the garbage collector react.
+    pub(super) fn finish_delete(&mut self, id: &ObjId) -> ApiResult {
         let Some(o) = self.objects.remove(id) else {
             return Err(not_found(id));
         };
@@ -642,7 +658,52 @@ impl Store {
         let mut last = o.value;
         object::metadata_mut(&mut last).insert("resourceVersion".into(), json!(rv.to_string()));
         self.record(rv, &id.0, "DELETED", last.clone());
+        gc::removed(self, &last);
         Ok((200, last))
+    }
+
+    /// An update of an object's metadata by the fixture itself (the garbage collector):
+    /// a new resourceVersion and a MODIFIED event; the deletion completes if it removed
+    /// the last finalizer of an object being deleted.
+    pub(super) fn rewrite(&mut self, id: &ObjId, f: impl FnOnce(&mut Value)) {
+        let Some(o) = self.objects.get_mut(id) else {
+            return;
+        };
+        let before = o.value.clone();
+        f(&mut o.value);
+        if o.value == before {
+            return;
+        }
+        let gone = object::deletion_timestamp(&o.value).is_some()
+            && object::finalizers(&o.value).is_empty();
+        self.emit(id, "MODIFIED");
+        if gone {
+            let _ = self.finish_delete(id);
+        }
+    }
+}
+
+/// Delete propagation (`DeleteOptions.propagationPolicy`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Propagation {
+    /// The API server's default for most resources: the object goes, then its dependents.
+    #[default]
+    Background,
+    /// Dependents go first; the object waits with the `foregroundDeletion` finalizer.
+    Foreground,
+    /// Dependents stay, their owner reference removed.
+    Orphan,
+}
+
+impl Propagation {
+    /// `Background`, `Foreground` or `Orphan`, as the API spells it.
+    pub fn parse(s: &str) -> Option<Propagation> {
+        match s {
+            "Background" => Some(Propagation::Background),
+            "Foreground" => Some(Propagation::Foreground),
+            "Orphan" => Some(Propagation::Orphan),
+            _ => None,
+        }
     }
 }
 
@@ -851,7 +912,7 @@ mod tests {
             "default".to_string(),
             "a".to_string(),
         );
-        let (_, o) = s.delete(&id, false).unwrap();
+        let (_, o) = s.delete(&id, false, Propagation::Background).unwrap();
         assert!(object::deletion_timestamp(&o).is_some());
         assert!(s.objects.contains_key(&id));
         s.merge_patch(
