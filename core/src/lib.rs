@@ -14,6 +14,7 @@ pub mod lint;
 pub mod manifest;
 pub mod model;
 pub mod object;
+mod parallel;
 pub mod plan;
 pub mod reference;
 pub mod scenario;

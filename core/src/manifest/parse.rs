@@ -60,12 +60,10 @@ pub fn parse_str(text: &str, file: &str) -> Result<Vec<Manifest>, ManifestError>
 /// all the way to manifests; `None` (read it in one pass) when it is small, or when any piece
 /// fails — the one-pass reader then reports the first error with its absolute position.
 fn parse_yaml_in_pieces(text: &str, file: &str) -> Option<Vec<Manifest>> {
-    let pieces = yaml::in_pieces(text, MAX_DOCUMENTS, |piece, documents| {
+    let pieces = yaml::in_pieces(text, MAX_DOCUMENTS, |piece| {
         let docs = yaml_documents(piece, file).ok()?;
-        if docs.len() != documents {
-            return None; // the cut and the parser disagree: read it in one pass
-        }
-        manifests(docs, piece, file).ok()
+        let documents = docs.len();
+        Some((manifests(docs, piece, file).ok()?, documents))
     })?;
     let mut out = Vec::with_capacity(pieces.iter().map(|(_, m)| m.len()).sum());
     for (at, manifests) in pieces {

@@ -94,18 +94,19 @@ fn live_note(t: &Task, live: bool) -> Option<String> {
     }
 }
 
-impl Prepared {
-    pub fn new(desired: &[Manifest], settings: &SyncSettings) -> Prepared {
-        Prepared::build(desired, settings, true)
-    }
+/// Below this many objects per thread, preparing tasks on one thread is faster.
+const PARALLEL_MIN_OBJECTS: usize = 1024;
 
-    /// The same tasks without the objects to apply (`target` is `None` on every task):
-    /// for the static plan, which shows keys, order and notes only.
-    pub(crate) fn without_targets(desired: &[Manifest], settings: &SyncSettings) -> Prepared {
-        Prepared::build(desired, settings, false)
-    }
+/// The tasks, exclusions and namespace targets of a run of consecutive manifests.
+struct Targets<'a> {
+    tasks: Vec<Task>,
+    excluded: Exclusions,
+    /// Names of the `Namespace` resource targets (O-8).
+    resource_namespaces: BTreeSet<&'a str>,
+}
 
-    fn build(desired: &[Manifest], settings: &SyncSettings, with_targets: bool) -> Prepared {
+impl<'a> Targets<'a> {
+    fn prepare(desired: &'a [Manifest], settings: &SyncSettings, with_targets: bool) -> Self {
         let dest_ns = settings.namespace.as_str();
         let mut targets: Vec<Task> = Vec::with_capacity(desired.len());
         let mut excluded = Exclusions::default();
@@ -222,6 +223,41 @@ impl Prepared {
                     }
                 }
             }
+        }
+        Targets {
+            tasks: targets,
+            excluded,
+            resource_namespaces,
+        }
+    }
+}
+
+impl Prepared {
+    pub fn new(desired: &[Manifest], settings: &SyncSettings) -> Prepared {
+        Prepared::build(desired, settings, true)
+    }
+
+    /// The same tasks without the objects to apply (`target` is `None` on every task):
+    /// for the static plan, which shows keys, order and notes only.
+    pub(crate) fn without_targets(desired: &[Manifest], settings: &SyncSettings) -> Prepared {
+        Prepared::build(desired, settings, false)
+    }
+
+    fn build(desired: &[Manifest], settings: &SyncSettings, with_targets: bool) -> Prepared {
+        let dest_ns = settings.namespace.as_str();
+        // Each object's tasks depend on that object alone: large sets are prepared in
+        // consecutive runs on several threads and joined in order (same result as one run).
+        let runs = crate::parallel::map_chunks(desired, PARALLEL_MIN_OBJECTS, |run| {
+            Targets::prepare(run, settings, with_targets)
+        });
+        let mut targets: Vec<Task> = Vec::with_capacity(desired.len());
+        let mut excluded = Exclusions::default();
+        let mut resource_namespaces: BTreeSet<&str> = BTreeSet::new();
+        for run in runs {
+            targets.extend(run.tasks);
+            excluded.ignored.extend(run.excluded.ignored);
+            excluded.skipped.extend(run.excluded.skipped);
+            resource_namespaces.extend(run.resource_namespaces);
         }
 
         // O-8: namespace auto-creation, checked against resource targets only.

@@ -10,17 +10,15 @@
 //! does not hold the documents its cut promised, sends the whole stream back to the one-pass
 //! reader, which then reports the first error with its absolute position.
 
-use super::starts::{DocumentStarts, Start};
+#[cfg(doc)]
+use super::starts::DocumentStarts;
+use super::starts::is_marker;
 #[cfg(test)]
 use super::{YamlDocument, documents};
-use std::thread;
 
 /// Below this size one thread reads the stream: about 4 ms of parsing, where starting a
 /// thread is no longer worth it.
 const MIN_PARALLEL_BYTES: usize = 64 * 1024;
-
-/// More threads than this do not pay: each piece must be scanned for its starts first.
-const MAX_THREADS: usize = 8;
 
 /// Where a piece sits in the stream: what its positions are relative to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,21 +29,19 @@ pub struct PieceAt {
     pub lines_before: usize,
 }
 
-/// Cuts a large YAML stream into runs of whole documents and calls `read(piece, documents)`
-/// on each, on up to [`std::thread::available_parallelism`] threads (at most 8); `documents`
-/// is how many documents the cut puts in the piece, which `read` should check.
+/// Cuts a large YAML stream into runs of whole documents and calls `read(piece)` on each,
+/// on up to [`std::thread::available_parallelism`] threads (at most 8). `read` returns its
+/// result and how many documents the piece held.
 ///
-/// `None` when the stream is smaller than 64 KiB, holds more than `limit` documents, cannot
-/// be cut, the target has no threads (WebAssembly), or `read` returned `None` for any piece:
-/// then the caller reads the stream in one pass.
+/// `None` when the stream is smaller than 64 KiB, cannot be cut, holds more than `limit`
+/// documents, the target has no threads (WebAssembly), or `read` returned `None` for any
+/// piece: then the caller reads the stream in one pass.
 pub fn in_pieces<T: Send>(
     text: &str,
     limit: usize,
-    read: impl Fn(&str, usize) -> Option<T> + Sync,
+    read: impl Fn(&str) -> Option<(T, usize)> + Sync,
 ) -> Option<Vec<(PieceAt, T)>> {
-    let threads = thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(MAX_THREADS);
+    let threads = crate::parallel::threads();
     if text.len() < MIN_PARALLEL_BYTES || threads < 2 {
         return None;
     }
@@ -57,58 +53,68 @@ fn read_in_pieces<T: Send>(
     text: &str,
     pieces: usize,
     limit: usize,
-    read: &(impl Fn(&str, usize) -> Option<T> + Sync),
+    read: &(impl Fn(&str) -> Option<(T, usize)> + Sync),
 ) -> Option<Vec<(PieceAt, T)>> {
-    let starts: Vec<Start> = DocumentStarts::new(text)
-        .take(limit.saturating_add(1))
-        .collect();
-    if starts.len() > limit {
-        return None;
-    }
-    let cuts = cut_points(&starts, text.len(), pieces);
+    let cuts = cut_points(text, pieces);
     if cuts.len() < 2 {
         return None;
     }
-    // Piece i holds the documents starts[cuts[i]..cuts[i + 1]], the last one to the end.
-    let piece = |i: usize| -> (PieceAt, &str, usize) {
-        let first = cuts[i];
-        let end_doc = cuts.get(i + 1).copied().unwrap_or(starts.len());
-        let from = if i == 0 { 0 } else { starts[first].offset };
-        let to = starts.get(end_doc).map_or(text.len(), |s| s.offset);
-        let at = PieceAt {
-            documents_before: first,
-            lines_before: if i == 0 { 0 } else { starts[first].line - 1 },
-        };
-        (at, &text[from..to], end_doc - first)
-    };
+    let piece = |i: usize| &text[cuts[i]..cuts.get(i + 1).copied().unwrap_or(text.len())];
+    // Each thread also counts its piece's lines, to make the next pieces' lines absolute.
     let read_piece = |i: usize| {
-        let (at, piece_text, documents) = piece(i);
-        read(piece_text, documents).map(|t| (at, t))
+        let piece = piece(i);
+        let lines = piece.bytes().filter(|&b| b == b'\n').count();
+        read(piece).map(|(t, documents)| (t, documents, lines))
     };
-    thread::scope(|scope| {
-        let spawned: Vec<_> = (1..cuts.len())
-            .map(|i| thread::Builder::new().spawn_scoped(scope, move || read_piece(i)))
-            .collect();
-        let mut out = vec![read_piece(0)];
-        for handle in spawned {
-            out.push(handle.ok().and_then(|h| h.join().ok()).flatten());
-        }
-        out.into_iter().collect()
-    })
+    // A piece whose thread failed counts as a piece that failed.
+    let read: Vec<(T, usize, usize)> = crate::parallel::run(cuts.len(), read_piece)
+        .into_iter()
+        .map(Option::flatten)
+        .collect::<Option<Vec<_>>>()?;
+    let mut at = PieceAt {
+        documents_before: 0,
+        lines_before: 0,
+    };
+    let mut out = Vec::with_capacity(read.len());
+    for (t, documents, lines) in read {
+        out.push((at, t));
+        at.documents_before += documents;
+        at.lines_before += lines;
+    }
+    (at.documents_before <= limit).then_some(out)
 }
 
-/// Indices into `starts` where pieces begin: 0, then the first start at or after each
-/// `len / pieces` boundary, without repeats.
-fn cut_points(starts: &[Start], len: usize, pieces: usize) -> Vec<usize> {
+/// Byte offsets where pieces begin: 0, then for each `len / pieces` boundary the first line
+/// at or after it that is a `---` marker, without repeats. In a well-formed stream every
+/// such line starts a document ([`DocumentStarts`]); a stream where one does not is
+/// malformed, and its pieces fail.
+fn cut_points(text: &str, pieces: usize) -> Vec<usize> {
     let mut cuts = vec![0];
     for k in 1..pieces {
-        let target = len / pieces * k;
-        let at = starts.partition_point(|s| s.offset < target);
-        if at < starts.len() && cuts.last().is_some_and(|&last| at > last) {
+        let target = text.len() / pieces * k;
+        let last = cuts.last().copied().unwrap_or(0);
+        if let Some(at) = marker_line_from(text, target.max(last + 1)) {
             cuts.push(at);
         }
     }
     cuts
+}
+
+/// Offset of the first line starting at or after byte `from` that is a `---` marker.
+fn marker_line_from(text: &str, from: usize) -> Option<usize> {
+    let mut at = from;
+    if at > 0 && text.as_bytes().get(at - 1) != Some(&b'\n') {
+        at += text.get(at..)?.find('\n')? + 1;
+    }
+    while at < text.len() {
+        let rest = text.get(at..)?;
+        let end = rest.find('\n').unwrap_or(rest.len());
+        if is_marker(&rest[..end], "---") {
+            return Some(at);
+        }
+        at += end + 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -119,9 +125,10 @@ mod tests {
         documents(text).collect()
     }
 
-    fn read_all(piece: &str, documents: usize) -> Option<Vec<YamlDocument>> {
+    fn read_all(piece: &str) -> Option<(Vec<YamlDocument>, usize)> {
         let docs = sequential(piece);
-        (docs.len() == documents && docs.iter().all(|d| d.value.is_ok())).then_some(docs)
+        let n = docs.len();
+        docs.iter().all(|d| d.value.is_ok()).then_some((docs, n))
     }
 
     fn absolute(pieces: Vec<(PieceAt, Vec<YamlDocument>)>) -> Vec<YamlDocument> {
@@ -136,9 +143,8 @@ mod tests {
         out
     }
 
-    /// Streams whose cut points fall on every kind of start: markers with content, empty
-    /// documents, block scalars ended by a marker, comments
-    /// and a BOM.
+    /// Streams whose cut points fall on every kind of marker line: markers with content,
+    /// empty documents, block scalars ended by a marker, comments and a BOM.
     fn tricky_streams() -> Vec<String> {
         let mut out = Vec::new();
         let unit = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: |\n    x\n---\n# c\n---\n---\n\
@@ -155,7 +161,7 @@ mod tests {
         for text in tricky_streams() {
             let whole = sequential(&text);
             assert!(whole.iter().all(|d| d.value.is_ok()), "{whole:?}");
-            for pieces in [2, 3, 7] {
+            for pieces in [2, 3, 7, 64] {
                 let got = read_in_pieces(&text, pieces, usize::MAX, &read_all).map(absolute);
                 assert_eq!(got.as_ref(), Some(&whole), "{pieces} pieces of {text:?}");
             }
@@ -185,22 +191,28 @@ mod tests {
     }
 
     #[test]
-    fn the_document_limit_is_checked_before_reading() {
-        let text = "---\n".repeat(MIN_PARALLEL_BYTES);
-        assert_eq!(read_in_pieces(&text, 2, 10, &read_all), None);
+    fn the_document_limit_covers_all_pieces() {
+        // 1,000 documents: each piece alone is under the limit, the stream is not.
+        let text = "---\n".repeat(1000);
+        assert_eq!(read_in_pieces(&text, 2, 999, &read_all), None);
+        assert!(read_in_pieces(&text, 2, 1000, &read_all).is_some());
     }
 
     #[test]
-    fn cut_points_are_increasing_document_starts() {
-        let starts: Vec<Start> = (0..10)
-            .map(|i| Start {
-                line: i * 3 + 1,
-                offset: i * 100,
-            })
-            .collect();
-        assert_eq!(cut_points(&starts, 1000, 2), vec![0, 5]);
-        assert_eq!(cut_points(&starts, 1000, 4), vec![0, 3, 5, 8]);
-        assert_eq!(cut_points(&starts[..1], 1000, 4), vec![0]);
-        assert_eq!(cut_points(&starts, 1000, 40), (0..10).collect::<Vec<_>>());
+    fn cuts_fall_on_marker_lines_only() {
+        let text = "a: |\n  ---\n---x: 1\n--- # doc\nb: 1\n---\nc: 2\n";
+        let cuts = cut_points(text, 4);
+        assert_eq!(cuts[0], 0);
+        for &c in &cuts[1..] {
+            assert!(
+                text[c..].starts_with("--- ") || text[c..].starts_with("---\n"),
+                "{c}"
+            );
+        }
+        assert!(cuts.windows(2).all(|w| w[0] < w[1]), "{cuts:?}");
+        assert_eq!(cut_points("a: 1\nb: 2\n", 4), vec![0], "no marker, no cut");
+        assert_eq!(marker_line_from("x\n---\n", 1), Some(2));
+        assert_eq!(marker_line_from("---\n", 0), Some(0));
+        assert_eq!(marker_line_from("---\n", 1), None);
     }
 }

@@ -38,7 +38,8 @@ impl<'a> DocumentStarts<'a> {
     }
 }
 
-fn is_marker(line: &str, marker: &str) -> bool {
+/// Whether `line` is the marker (`---`, `...`) followed by a blank or nothing.
+pub(super) fn is_marker(line: &str, marker: &str) -> bool {
     line.strip_prefix(marker)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r']))
 }

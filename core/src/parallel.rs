@@ -1,0 +1,79 @@
+//! Independent parts of one computation run on several threads (native targets only).
+//!
+//! Results always come back in the order of the parts, so callers produce the same output
+//! whatever the number of threads. On WebAssembly (no threads) everything runs on the
+//! calling thread.
+
+use std::thread;
+
+/// More threads than this do not pay for the inputs hookline reads.
+const MAX_THREADS: usize = 8;
+
+/// Threads a computation may use: the machine's parallelism, at most 8; 1 where there are
+/// no threads.
+pub(crate) fn threads() -> usize {
+    thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MAX_THREADS)
+}
+
+/// Runs `job(0)` … `job(n - 1)`: job 0 on the calling thread, the others on scoped threads.
+/// Results in index order; `None` for a job whose thread could not start or panicked.
+pub(crate) fn run<R: Send>(n: usize, job: impl Fn(usize) -> R + Sync) -> Vec<Option<R>> {
+    let job = &job;
+    thread::scope(|scope| {
+        let spawned: Vec<_> = (1..n)
+            .map(|i| thread::Builder::new().spawn_scoped(scope, move || job(i)))
+            .collect();
+        let mut out = Vec::with_capacity(n);
+        if n > 0 {
+            out.push(Some(job(0)));
+        }
+        for handle in spawned {
+            out.push(handle.ok().and_then(|h| h.join().ok()));
+        }
+        out
+    })
+}
+
+/// `f` over `items` cut into consecutive runs of at least `min` items, one per thread
+/// (just one run when `items` is short); the results in order. A run whose thread failed
+/// is redone on the calling thread.
+pub(crate) fn map_chunks<'a, T: Sync, R: Send>(
+    items: &'a [T],
+    min: usize,
+    f: impl Fn(&'a [T]) -> R + Sync,
+) -> Vec<R> {
+    let chunks = threads().min(items.len() / min.max(1)).max(1);
+    if chunks == 1 {
+        return vec![f(items)];
+    }
+    let size = items.len().div_ceil(chunks);
+    let chunk = |i: usize| &items[(i * size).min(items.len())..((i + 1) * size).min(items.len())];
+    run(chunks, |i| f(chunk(i)))
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| r.unwrap_or_else(|| f(chunk(i))))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_back_in_order() {
+        assert_eq!(
+            run(5, |i| i * 10).into_iter().flatten().collect::<Vec<_>>(),
+            vec![0, 10, 20, 30, 40]
+        );
+        assert!(run(0, |i| i).is_empty());
+        let items: Vec<u32> = (0..10_000).collect();
+        let sums = map_chunks(&items, 100, |c| (c[0], c.len()));
+        assert_eq!(sums.iter().map(|s| s.1).sum::<usize>(), 10_000);
+        assert_eq!(sums[0].0, 0);
+        assert!(sums.windows(2).all(|w| w[0].0 + w[0].1 as u32 == w[1].0));
+        assert_eq!(map_chunks(&items[..50], 100, |c| c.len()), vec![50]);
+        assert_eq!(map_chunks(&[] as &[u32], 100, |c| c.len()), vec![0]);
+    }
+}
