@@ -3,6 +3,10 @@
 //!
 //! Run: `cargo bench -p hookline-core --bench simulate -- --warm-up-time 1 --measurement-time 5`
 
+// The allocator of the `hookline` binary, so that the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use hookline_core::duration::Duration;
 use hookline_core::manifest::parse_str;
