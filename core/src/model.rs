@@ -47,16 +47,32 @@ impl ResourceKey {
 }
 
 /// References print as `[group/]Kind/[namespace/]name` (scenario-format.md, "References").
+impl ResourceKey {
+    /// Appends `[group/]Kind/[namespace/]name` (the [`fmt::Display`] form) to `out`,
+    /// without the formatting machinery: the planner writes one per task.
+    pub fn push_to(&self, out: &mut String) {
+        out.reserve(
+            self.group.len() + self.kind.len() + self.namespace.len() + self.name.len() + 3,
+        );
+        if !self.group.is_empty() {
+            out.push_str(&self.group);
+            out.push('/');
+        }
+        out.push_str(&self.kind);
+        out.push('/');
+        if !self.namespace.is_empty() {
+            out.push_str(&self.namespace);
+            out.push('/');
+        }
+        out.push_str(&self.name);
+    }
+}
+
 impl fmt::Display for ResourceKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.group.is_empty() {
-            write!(f, "{}/", self.group)?;
-        }
-        write!(f, "{}/", self.kind)?;
-        if !self.namespace.is_empty() {
-            write!(f, "{}/", self.namespace)?;
-        }
-        f.write_str(&self.name)
+        let mut s = String::new();
+        self.push_to(&mut s);
+        f.write_str(&s)
     }
 }
 

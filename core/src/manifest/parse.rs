@@ -2,6 +2,7 @@
 
 use super::{Manifest, ManifestError};
 use crate::model::Source;
+use crate::object;
 use crate::yaml::{self, YamlError};
 use serde_json::{Map, Value};
 
@@ -274,10 +275,10 @@ fn json_documents(text: &str, file: &str) -> Result<Vec<RawDocument>, ManifestEr
 }
 
 fn is_list(map: &Map<String, Value>) -> bool {
-    map.get("kind")
+    object::field(map, "kind")
         .and_then(Value::as_str)
         .is_some_and(|k| k.ends_with("List"))
-        && map.get("items").is_some_and(Value::is_array)
+        && object::field(map, "items").is_some_and(Value::is_array)
 }
 
 /// The items of a `List` (none when `items` is missing or not a sequence).
@@ -360,7 +361,7 @@ fn check_object(map: &Map<String, Value>) -> Result<(), (String, String)> {
         ("apiVersion", "apiVersion: apps/v1"),
         ("kind", "kind: Deployment"),
     ] {
-        match map.get(field) {
+        match object::field(map, field) {
             None | Some(Value::Null) => {
                 return Err((
                     format!("missing {field:?}"),
@@ -383,7 +384,7 @@ fn check_object(map: &Map<String, Value>) -> Result<(), (String, String)> {
         }
     }
     let empty = Map::new();
-    let meta = match map.get("metadata") {
+    let meta = match object::field(map, "metadata") {
         None | Some(Value::Null) => &empty,
         Some(Value::Object(m)) => m,
         Some(other) => {
@@ -394,7 +395,7 @@ fn check_object(map: &Map<String, Value>) -> Result<(), (String, String)> {
         }
     };
     let present = |field: &str| -> Result<bool, (String, String)> {
-        match meta.get(field) {
+        match object::field(meta, field) {
             None | Some(Value::Null) => Ok(false),
             Some(Value::String(s)) => Ok(!s.is_empty()),
             Some(other) => Err((

@@ -80,7 +80,12 @@ impl Task {
 
     /// `[Phase:][group/]Kind/[namespace/]name`.
     pub fn reference(&self) -> String {
-        format!("{}:{}", self.phase, self.key)
+        let phase = self.phase.as_str();
+        let mut out = String::with_capacity(phase.len() + 1);
+        out.push_str(phase);
+        out.push(':');
+        self.key.push_to(&mut out);
+        out
     }
 }
 

@@ -68,18 +68,37 @@ pub(crate) fn compare(a: &Task, b: &Task) -> Ordering {
 
 /// Both dependency passes (T-10) over a list already in T-7 order: namespaces, then CRDs.
 pub(crate) fn adjust_dependencies(tasks: &mut Vec<Task>) {
+    let mut order: Vec<usize> = (0..tasks.len()).collect();
+    adjust_order(tasks, &mut order);
+    *tasks = permuted(std::mem::take(tasks), order);
+}
+
+/// [`adjust_dependencies`] over `order` (positions → indices into `tasks`, in T-7 order):
+/// the moved tasks get their new phase, wave and note in place, and `order` the new
+/// positions, so that the tasks themselves (a few hundred bytes each) move only once,
+/// when the caller applies the order ([`permuted`]).
+pub(crate) fn adjust_order(tasks: &mut [Task], order: &mut Vec<usize>) {
     adjust(
         tasks,
+        order,
         namespace_dependency,
         namespace_referencer,
         "namespace",
     );
     adjust(
         tasks,
+        order,
         crd_dependency,
         crd_referencer,
         "CustomResourceDefinition",
     );
+}
+
+/// `tasks` rearranged so that position `p` holds `tasks[order[p]]` (`order` is a
+/// permutation); each task is moved once.
+pub(crate) fn permuted(tasks: Vec<Task>, order: Vec<usize>) -> Vec<Task> {
+    let mut slots: Vec<Option<Task>> = tasks.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 // The T-10 keys, read from the task key (group, kind and name are the target's; the
@@ -110,71 +129,70 @@ fn crd_referencer(t: &Task) -> Option<DependencyKey<'_>> {
 /// the same as inserting every moved dependency immediately before its referencer, in the
 /// order the walk meets them, which is what this does in O(n).
 fn adjust(
-    tasks: &mut Vec<Task>,
+    tasks: &mut [Task],
+    order: &mut Vec<usize>,
     dependency: for<'a> fn(&'a Task) -> Option<DependencyKey<'a>>,
     referencer: for<'a> fn(&'a Task) -> Option<DependencyKey<'a>>,
     what: &str,
 ) {
-    // Fixed-seed hashing: iteration order never matters here, and SipHash was a visible
-    // share of planning 10k objects.
-    let mut first_referencer: HashMap<DependencyKey<'_>, usize, FixedState> = HashMap::default();
-    // moved[i] = index of the referencer the dependency at i moves in front of.
-    let mut moved: Vec<Option<usize>> = vec![None; tasks.len()];
-    for (i, t) in tasks.iter().enumerate() {
-        if t.is_prune() {
-            continue; // prunes take no part (T-10)
-        }
-        if let Some(key) = dependency(t) {
-            if let Some(&r) = first_referencer.get(&key) {
-                moved[i] = Some(r);
+    // moved[p] = position of the referencer the dependency at position p moves in front of.
+    let mut moved: Vec<Option<usize>> = vec![None; order.len()];
+    {
+        // Fixed-seed hashing: iteration order never matters here, and SipHash was a
+        // visible share of planning 10k objects.
+        let mut first_referencer: HashMap<DependencyKey<'_>, usize, FixedState> =
+            HashMap::default();
+        for (p, &i) in order.iter().enumerate() {
+            let t = &tasks[i];
+            if t.is_prune() {
+                continue; // prunes take no part (T-10)
             }
-            continue; // a dependency never registers as a referencer in the same pass
-        }
-        if let Some(key) = referencer(t) {
-            first_referencer.entry(key).or_insert(i);
+            if let Some(key) = dependency(t) {
+                if let Some(&r) = first_referencer.get(&key) {
+                    moved[p] = Some(r);
+                }
+                continue; // a dependency never registers as a referencer in the same pass
+            }
+            if let Some(key) = referencer(t) {
+                first_referencer.entry(key).or_insert(p);
+            }
         }
     }
     if moved.iter().all(Option::is_none) {
         return;
     }
     let mut attached: HashMap<usize, Vec<usize>, FixedState> = HashMap::default();
-    for (i, m) in moved.iter().enumerate() {
+    for (p, m) in moved.iter().enumerate() {
         if let Some(r) = m {
-            attached.entry(*r).or_default().push(i);
+            attached.entry(*r).or_default().push(p);
         }
     }
-    let mut slots: Vec<Option<Task>> = std::mem::take(tasks).into_iter().map(Some).collect();
-    let mut out: Vec<Task> = Vec::with_capacity(slots.len());
-    for i in 0..slots.len() {
-        if moved[i].is_some() {
+    let mut out: Vec<usize> = Vec::with_capacity(order.len());
+    for p in 0..order.len() {
+        if moved[p].is_some() {
             continue;
         }
-        if let Some(deps) = attached.get(&i) {
-            let (phase, wave, reference) = match &slots[i] {
-                Some(r) => (r.phase, r.wave, r.key.to_string()),
-                None => continue,
-            };
+        if let Some(deps) = attached.get(&p) {
+            let r = &tasks[order[p]];
+            let (phase, wave, reference) = (r.phase, r.wave, r.key.to_string());
             for &d in deps {
-                if let Some(mut dep) = slots[d].take() {
-                    if dep.phase != phase || dep.wave != wave {
-                        dep.notes.push(format!(
-                            "moved before {reference}, its first user, into {phase} wave {wave} (T-10, {what})"
-                        ));
-                    } else {
-                        dep.notes.push(format!(
-                            "moved before {reference}, its first user (T-10, {what})"
-                        ));
-                    }
-                    dep.moved_from = Some((dep.phase, dep.wave));
-                    dep.phase = phase;
-                    dep.wave = wave;
-                    out.push(dep);
+                let dep = &mut tasks[order[d]];
+                if dep.phase != phase || dep.wave != wave {
+                    dep.notes.push(format!(
+                        "moved before {reference}, its first user, into {phase} wave {wave} (T-10, {what})"
+                    ));
+                } else {
+                    dep.notes.push(format!(
+                        "moved before {reference}, its first user (T-10, {what})"
+                    ));
                 }
+                dep.moved_from = Some((dep.phase, dep.wave));
+                dep.phase = phase;
+                dep.wave = wave;
+                out.push(order[d]);
             }
         }
-        if let Some(t) = slots[i].take() {
-            out.push(t);
-        }
+        out.push(order[p]);
     }
-    *tasks = out;
+    *order = out;
 }

@@ -10,7 +10,7 @@
 //! The result is identical to sorting and adjusting everything from scratch, which is what
 //! [`build_tasks`] still means; `plan::tests` pins the equivalence.
 
-use super::order::{adjust_dependencies, compare};
+use super::order::{adjust_dependencies, adjust_order, compare, permuted};
 use super::{
     Excluded, Exclusions, LiveSet, SyncSettings, Task, TaskAction, TaskSet, crd_defines, kind_rank,
 };
@@ -284,9 +284,10 @@ impl Prepared {
             .filter(|t| t.phase == SyncPhase::Sync)
             .map(|t| t.wave)
             .max();
-        // Stable: equal keys keep manifest order, as the one-shot sort did.
-        let mut adjusted = sorted_by_index(targets);
-        adjust_dependencies(&mut adjusted);
+        // T-7 then T-10 on positions; the tasks move once, into their final places.
+        let mut order = sort_order(&targets);
+        adjust_order(&mut targets, &mut order);
+        let adjusted = permuted(targets, order);
         Prepared {
             adjusted: Arc::new(adjusted),
             join_order: OnceLock::new(),
@@ -512,11 +513,16 @@ fn merge(a: Vec<Task>, b: Vec<Task>) -> Vec<Task> {
 /// is a few hundred bytes, and a comparison sort moving them was a sixth of planning 10k
 /// objects (docs/benchmarks.md).
 fn sorted_by_index(tasks: Vec<Task>) -> Vec<Task> {
+    let order = sort_order(&tasks);
+    permuted(tasks, order)
+}
+
+/// The positions of `tasks` in stable [`compare`] order.
+fn sort_order(tasks: &[Task]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..tasks.len()).collect();
     // Ties broken by position: the order of a stable sort, with an unstable sort's speed.
     order.sort_unstable_by(|&a, &b| compare(&tasks[a], &tasks[b]).then(a.cmp(&b)));
-    let mut slots: Vec<Option<Task>> = tasks.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|i| slots[i].take()).collect()
+    order
 }
 
 /// The tasks of `adjusted` as they were before the T-10 passes, in T-7 order.
