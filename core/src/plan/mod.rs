@@ -209,9 +209,12 @@ pub fn plan(desired: &[Manifest], live: &LiveSet, settings: &SyncSettings) -> Pl
     // The prepared list is not needed any more: dropping it first lets `into_tasks` take
     // the tasks over instead of copying them.
     let excluded = prepared.into_excluded();
-    let tasks = assembled.into_tasks();
-    let multi_step = is_multi_step(&tasks);
-    plan_steps(tasks.into_iter().map(planned_owned), multi_step, excluded)
+    let multi_step = is_multi_step(&assembled.tasks);
+    plan_steps(
+        assembled.into_task_iter().map(planned_owned),
+        multi_step,
+        excluded,
+    )
 }
 
 pub fn plan_from_tasks(set: &TaskSet) -> Plan {

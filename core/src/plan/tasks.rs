@@ -67,21 +67,23 @@ impl Assembled {
     /// Owned tasks with their live objects and the live-dependent notes attached (what
     /// `hookline plan` and `lint` read).
     pub fn into_tasks(self) -> Vec<Task> {
+        self.into_task_iter().collect()
+    }
+
+    /// [`Assembled::into_tasks`], one task at a time (the static plan turns each into its
+    /// output form without collecting them first).
+    pub(crate) fn into_task_iter(self) -> impl Iterator<Item = Task> {
         let tasks = Arc::try_unwrap(self.tasks).unwrap_or_else(|shared| (*shared).clone());
-        tasks
-            .into_iter()
-            .zip(self.live)
-            .map(|(mut t, live)| {
-                if t.action == TaskAction::Apply
-                    && let Some(note) = live_note(&t, live.is_some())
-                {
-                    let at = t.live_note_at.min(t.notes.len());
-                    t.notes.insert(at, note);
-                }
-                t.live = live;
-                t
-            })
-            .collect()
+        tasks.into_iter().zip(self.live).map(|(mut t, live)| {
+            if t.action == TaskAction::Apply
+                && let Some(note) = live_note(&t, live.is_some())
+            {
+                let at = t.live_note_at.min(t.notes.len());
+                t.notes.insert(at, note);
+            }
+            t.live = live;
+            t
+        })
     }
 }
 
