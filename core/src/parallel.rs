@@ -12,6 +12,11 @@ const MAX_THREADS: usize = 8;
 /// Threads a computation may use: the machine's parallelism, at most 8; 1 where there are
 /// no threads.
 pub(crate) fn threads() -> usize {
+    // A constant 1 on WebAssembly, so that the threaded paths are not even compiled into
+    // the playground's module (its size has a budget, docs/benchmarks.md).
+    if cfg!(target_family = "wasm") {
+        return 1;
+    }
     thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(MAX_THREADS)
