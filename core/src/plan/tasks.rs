@@ -521,10 +521,31 @@ fn sorted_by_index(tasks: Vec<Task>) -> Vec<Task> {
 
 /// The positions of `tasks` in stable [`compare`] order.
 fn sort_order(tasks: &[Task]) -> Vec<usize> {
+    // Most comparisons are settled by phase, wave, kind rank and the first bytes of the
+    // name: compare those from a compact copy, and the tasks themselves (strings in other
+    // allocations) only on ties. The prefix orders like the name (big-endian,
+    // zero-padded), so the result is `compare`'s order.
+    let keys: Vec<_> = tasks
+        .iter()
+        .map(|t| (t.phase, t.wave, t.kind_rank, name_prefix(&t.key.name)))
+        .collect();
     let mut order: Vec<usize> = (0..tasks.len()).collect();
     // Ties broken by position: the order of a stable sort, with an unstable sort's speed.
-    order.sort_unstable_by(|&a, &b| compare(&tasks[a], &tasks[b]).then(a.cmp(&b)));
+    order.sort_unstable_by(|&a, &b| {
+        keys[a]
+            .cmp(&keys[b])
+            .then_with(|| compare(&tasks[a], &tasks[b]))
+            .then(a.cmp(&b))
+    });
     order
+}
+
+/// The first 8 bytes of `name` as a big-endian number, zero-padded.
+fn name_prefix(name: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = name.len().min(8);
+    bytes[..n].copy_from_slice(&name.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
 }
 
 /// The tasks of `adjusted` as they were before the T-10 passes, in T-7 order.
@@ -637,6 +658,42 @@ fn mirror_prune_waves(prunes: &mut [Task]) {
                 ));
                 t.wave = mirrored;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod sort_key_tests {
+    use super::name_prefix;
+
+    #[test]
+    fn name_prefixes_order_like_names() {
+        let mut names = vec![
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcdefgh",
+            "abcdefgh0",
+            "abcdefgh1",
+            "abcdefgi",
+            "b",
+            "z",
+            "zz-very-long-name-0001",
+            "zz-very-long-name-0002",
+            "Z",
+            "0",
+            "é",
+            "ée",
+        ];
+        names.sort();
+        for pair in names.windows(2) {
+            assert!(
+                name_prefix(pair[0]) <= name_prefix(pair[1]),
+                "{:?} < {:?}",
+                pair[0],
+                pair[1]
+            );
         }
     }
 }
