@@ -38,15 +38,10 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     pub fn new(mut input: PassInput, io: Io) -> Self {
-        let fresh;
-        let prepared = match &input.plan {
-            Some(cache) if cache.serves(&input) => &cache.prepared,
-            _ => {
-                fresh = Prepared::new(&input.desired, &input.settings);
-                &fresh
-            }
+        let set = match &input.plan {
+            Some(cache) if cache.serves(&input) => cache.assemble(&input.live.set),
+            _ => Prepared::new(&input.desired, &input.settings).assemble(&input.live.set),
         };
-        let set = prepared.assemble(&input.live.set);
         // The state moves into the context (nothing reads `input.state` after this).
         let op = std::mem::replace(&mut input.state, SyncOperation::new(0));
         // Rebuilt on every pass over every result: a fast, fixed-seed hasher (deterministic).

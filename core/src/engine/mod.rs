@@ -24,9 +24,9 @@ pub use types::*;
 use crate::health::HealthRules;
 use crate::manifest::Manifest;
 use crate::model::GroupKind;
-use crate::plan::{LiveSet, Prepared, SyncSettings};
+use crate::plan::{Assembled, JoinMemo, LiveSet, Prepared, SyncSettings};
 use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Which kinds the API server serves (discovery, T-5).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -71,6 +71,9 @@ pub struct PlanCache {
     desired: Arc<Vec<Manifest>>,
     settings: Arc<SyncSettings>,
     prepared: Prepared,
+    /// The previous pass's live join, updated from the live set's journal (a pass whose
+    /// snapshot has no usable journal joins from scratch). Locked by one pass at a time.
+    join: Mutex<JoinMemo>,
 }
 
 impl PlanCache {
@@ -80,7 +83,16 @@ impl PlanCache {
             desired,
             settings,
             prepared,
+            join: Mutex::new(JoinMemo::default()),
         })
+    }
+
+    /// The pass's task list against `live`: through the join memo when it is free.
+    fn assemble(&self, live: &LiveSet) -> Assembled {
+        match self.join.try_lock() {
+            Ok(mut memo) => self.prepared.assemble_with(live, &mut memo),
+            Err(_) => self.prepared.assemble(live),
+        }
     }
 
     /// Built from these very manifests (same allocation) and equal settings.
