@@ -304,6 +304,12 @@ impl Prepared {
         }
     }
 
+    /// The target tasks in order: the whole task list of a pass without prune or
+    /// namespace tasks (`assemble` then shares this very allocation).
+    pub fn targets(&self) -> &Arc<Vec<Task>> {
+        &self.adjusted
+    }
+
     /// Objects left out of the sync (H-5, H-7, H-10, O-11).
     pub fn excluded(&self) -> &Exclusions {
         &self.excluded
