@@ -77,8 +77,11 @@ pub struct PlanCache {
     join: Mutex<JoinMemo>,
     /// Key → (sync phase, index) of the prepared targets with that result key, built on
     /// first use (keyed by the key alone so that a result's key is looked up borrowed).
-    task_index: OnceLock<HashMap<ResourceKey, Vec<(SyncPhase, usize)>, FixedState>>,
+    task_index: OnceLock<TargetIndex>,
 }
+
+/// Result key → (sync phase, index) of the prepared targets with that key.
+type TargetIndex = HashMap<ResourceKey, Vec<(SyncPhase, usize)>, FixedState>;
 
 impl PlanCache {
     pub fn new(desired: Arc<Vec<Manifest>>, settings: Arc<SyncSettings>) -> Arc<PlanCache> {
