@@ -38,29 +38,23 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     pub fn new(mut input: PassInput, io: Io) -> Self {
-        let fresh;
-        let prepared = match &input.plan {
-            Some(cache) if cache.serves(&input) => &cache.prepared,
-            _ => {
-                fresh = Prepared::new(&input.desired, &input.settings);
-                &fresh
-            }
+        let cache = input.plan.clone().filter(|c| c.serves(&input));
+        let set = match &cache {
+            Some(cache) => cache.assemble(&input.live.set),
+            None => Prepared::new(&input.desired, &input.settings).assemble(&input.live.set),
         };
-        let set = prepared.assemble(&input.live.set);
         // The state moves into the context (nothing reads `input.state` after this).
         let op = std::mem::replace(&mut input.state, SyncOperation::new(0));
-        // Rebuilt on every pass over every result: a fast, fixed-seed hasher (deterministic).
-        let index: HashMap<(SyncPhase, &ResourceKey), usize, FixedState> = op
-            .results
-            .iter()
-            .enumerate()
-            .map(|(i, r)| ((r.sync_phase, &r.key), i))
-            .collect();
-        let result_of = set
-            .tasks
-            .iter()
-            .map(|t| index.get(&(t.phase, &t.key)).copied())
-            .collect();
+        let result_of = match &cache {
+            // The prepared targets are the whole list: look each result up in their index,
+            // built once per operation, instead of indexing every result on every pass.
+            Some(cache) if Arc::ptr_eq(&set.tasks, cache.prepared.targets()) => {
+                let by_task = cache.results_by_task(&op.results);
+                debug_assert_eq!(by_task, index_results(&set.tasks, &op.results));
+                by_task
+            }
+            _ => index_results(&set.tasks, &op.results),
+        };
         let n = set.tasks.len();
         let next_order = op.results.iter().map(|r| r.order).max().unwrap_or(0) + 1;
         Ctx {
@@ -277,6 +271,20 @@ impl Ctx {
         self.live(i)
             .is_some_and(|l| object::has_finalizer(l, keys::HOOK_FINALIZER))
     }
+}
+
+/// Task index → index of its stored result (same sync phase and key). Rebuilt on every
+/// pass over every result: a fast, fixed-seed hasher (deterministic).
+fn index_results(tasks: &[Task], results: &[TaskResult]) -> Vec<Option<usize>> {
+    let index: HashMap<(SyncPhase, &ResourceKey), usize, FixedState> = results
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ((r.sync_phase, &r.key), i))
+        .collect();
+    tasks
+        .iter()
+        .map(|t| index.get(&(t.phase, &t.key)).copied())
+        .collect()
 }
 
 /// O-6: the target's fields equal the live object's (status and server-set metadata aside).

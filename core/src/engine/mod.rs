@@ -23,10 +23,11 @@ pub use types::*;
 
 use crate::health::HealthRules;
 use crate::manifest::Manifest;
-use crate::model::GroupKind;
-use crate::plan::{LiveSet, Prepared, SyncSettings};
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use crate::model::{GroupKind, ResourceKey, SyncPhase};
+use crate::plan::{Assembled, JoinMemo, LiveSet, Prepared, SyncSettings};
+use foldhash::fast::FixedState;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Which kinds the API server serves (discovery, T-5).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -71,7 +72,16 @@ pub struct PlanCache {
     desired: Arc<Vec<Manifest>>,
     settings: Arc<SyncSettings>,
     prepared: Prepared,
+    /// The previous pass's live join, updated from the live set's journal (a pass whose
+    /// snapshot has no usable journal joins from scratch). Locked by one pass at a time.
+    join: Mutex<JoinMemo>,
+    /// Key → (sync phase, index) of the prepared targets with that result key, built on
+    /// first use (keyed by the key alone so that a result's key is looked up borrowed).
+    task_index: OnceLock<TargetIndex>,
 }
+
+/// Result key → (sync phase, index) of the prepared targets with that key.
+type TargetIndex = HashMap<ResourceKey, Vec<(SyncPhase, usize)>, FixedState>;
 
 impl PlanCache {
     pub fn new(desired: Arc<Vec<Manifest>>, settings: Arc<SyncSettings>) -> Arc<PlanCache> {
@@ -80,7 +90,40 @@ impl PlanCache {
             desired,
             settings,
             prepared,
+            join: Mutex::new(JoinMemo::default()),
+            task_index: OnceLock::new(),
         })
+    }
+
+    /// The pass's task list against `live`: through the join memo when it is free.
+    fn assemble(&self, live: &LiveSet) -> Assembled {
+        match self.join.try_lock() {
+            Ok(mut memo) => self.prepared.assemble_with(live, &mut memo),
+            Err(_) => self.prepared.assemble(live),
+        }
+    }
+
+    /// Target index → index of its stored result, for a pass whose task list is the
+    /// prepared targets: one lookup per result instead of a fresh index per pass. When
+    /// results share a key the last one wins, as in `context::index_results`.
+    fn results_by_task(&self, results: &[TaskResult]) -> Vec<Option<usize>> {
+        let targets = self.prepared.targets();
+        let index = self.task_index.get_or_init(|| {
+            let mut index: HashMap<_, Vec<_>, FixedState> = HashMap::default();
+            for (i, t) in targets.iter().enumerate() {
+                index.entry(t.key.clone()).or_default().push((t.phase, i));
+            }
+            index
+        });
+        let mut result_of = vec![None; targets.len()];
+        for (r, res) in results.iter().enumerate() {
+            for &(phase, i) in index.get(&res.key).into_iter().flatten() {
+                if phase == res.sync_phase {
+                    result_of[i] = Some(r);
+                }
+            }
+        }
+        result_of
     }
 
     /// Built from these very manifests (same allocation) and equal settings.

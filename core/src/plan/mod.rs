@@ -4,13 +4,15 @@
 //! rebuilds its task list on every `Sync()` call (architecture principle 3); `plan` wraps
 //! it into the static, serialisable [`Plan`] that `hookline plan` prints.
 
+mod journal;
 mod order;
 mod settings;
 mod tasks;
 
+pub use journal::{Journal, Lineage};
 pub use order::kind_rank;
 pub use settings::{Profile, SyncSettings};
-pub use tasks::{Assembled, Prepared, build_tasks, generated_name};
+pub use tasks::{Assembled, JoinMemo, Prepared, build_tasks, generated_name};
 
 use crate::classify::DeletePolicy;
 use crate::manifest::Manifest;
@@ -108,6 +110,9 @@ pub struct LiveSet {
     /// Namespaces that exist in the cluster (tracked or not), for `CreateNamespace` (O-8).
     /// `None` = unknown: the destination namespace is assumed to exist.
     pub namespaces: Option<BTreeSet<String>>,
+    /// Which keys changed since the previous snapshot of the same lineage; lets a pass
+    /// join only what moved ([`Journal`]). The default (no lineage) means "unknown".
+    pub journal: Journal,
 }
 
 impl LiveSet {
@@ -118,6 +123,7 @@ impl LiveSet {
                 .map(|o| (object::key(&o), Arc::new(o)))
                 .collect(),
             namespaces: None,
+            journal: Journal::default(),
         }
     }
 

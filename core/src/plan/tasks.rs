@@ -22,6 +22,9 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
+mod incremental;
+pub use incremental::JoinMemo;
+
 /// Builds the sorted task list (spec T-1 … T-10). Pure; `O(n log n)` in objects.
 pub fn build_tasks(desired: &[Manifest], live: &LiveSet, settings: &SyncSettings) -> TaskSet {
     let prepared = Prepared::new(desired, settings);
@@ -301,6 +304,12 @@ impl Prepared {
         }
     }
 
+    /// The target tasks in order: the whole task list of a pass without prune or
+    /// namespace tasks (`assemble` then shares this very allocation).
+    pub fn targets(&self) -> &Arc<Vec<Task>> {
+        &self.adjusted
+    }
+
     /// Objects left out of the sync (H-5, H-7, H-10, O-11).
     pub fn excluded(&self) -> &Exclusions {
         &self.excluded
@@ -315,7 +324,25 @@ impl Prepared {
     /// when prune or namespace tasks join the prepared targets.
     pub fn assemble(&self, live: &LiveSet) -> Assembled {
         let (found, claimed) = self.join_live(live);
-        let prunes = self.prunes(live, &claimed);
+        let unclaimed = live
+            .objects
+            .iter()
+            .zip(&claimed)
+            .filter(|(_, c)| !**c)
+            .map(|(kv, _)| kv);
+        self.complete(live, found, unclaimed)
+    }
+
+    /// The rest of [`Prepared::assemble`] once every target has its live object (`found`,
+    /// by index into the prepared list) and the live objects no target claimed are known
+    /// (in key order): prune and namespace tasks, and the re-sort they need.
+    fn complete<'a>(
+        &self,
+        live: &'a LiveSet,
+        found: Vec<Option<Arc<Value>>>,
+        unclaimed: impl Iterator<Item = (&'a ResourceKey, &'a Arc<Value>)>,
+    ) -> Assembled {
+        let prunes = self.prunes(unclaimed);
         let namespace = self.create_namespace.as_ref().filter(|_| {
             live.namespaces
                 .as_ref()
@@ -410,13 +437,13 @@ impl Prepared {
 
     /// Prune candidates (P-1, P-2): managed live objects without a target, hooks excluded,
     /// with their waves mirrored (P-4) and PruneLast applied (P-5), in T-7 order.
-    /// `claimed[i]`: the i-th live object (in key order) is some target's.
-    fn prunes(&self, live: &LiveSet, claimed: &[bool]) -> Vec<Task> {
+    /// `unclaimed`: the live objects no target claimed, in key order.
+    fn prunes<'a>(
+        &self,
+        unclaimed: impl Iterator<Item = (&'a ResourceKey, &'a Arc<Value>)>,
+    ) -> Vec<Task> {
         let mut prunes: Vec<Task> = Vec::new();
-        for ((key, l), claimed) in live.objects.iter().zip(claimed) {
-            if *claimed {
-                continue;
-            }
+        for (key, l) in unclaimed {
             match classify::classify(l) {
                 Class::Resource => {}
                 Class::Skip => continue,

@@ -7,7 +7,7 @@ use crate::engine::{ApplyMethod, Discovery, Effect, EffectResult};
 use crate::health::{self, HealthRules, HealthStatus};
 use crate::model::{GroupKind, ResourceKey};
 use crate::object::{self, keys};
-use crate::plan::{LiveSet, crd_defines};
+use crate::plan::{Journal, Lineage, LiveSet, crd_defines};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -96,6 +96,9 @@ pub struct Cluster {
     /// keeps a pass's snapshot O(changes) instead of a copy of the whole cluster.
     live: Arc<LiveSet>,
     dirty: BTreeSet<ResourceKey>,
+    /// Stamps each new snapshot with its generation and dirty keys (`plan::Journal`), so
+    /// the engine re-joins only what moved. A cloned cluster is a new lineage.
+    lineage: Lineage,
 }
 
 impl Cluster {
@@ -189,7 +192,13 @@ impl Cluster {
             return self.live.clone();
         }
         let live = Arc::make_mut(&mut self.live);
-        for key in std::mem::take(&mut self.dirty) {
+        let dirty = std::mem::take(&mut self.dirty);
+        live.journal = Journal {
+            lineage: self.lineage.id(),
+            generation: live.journal.generation + 1,
+            changed: Arc::new(dirty.iter().cloned().collect()),
+        };
+        for key in dirty {
             let current = self.objects.get(&key);
             match current.filter(|o| o.tracked) {
                 Some(o) => {

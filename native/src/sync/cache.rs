@@ -272,6 +272,7 @@ impl LiveCache {
             set: Arc::new(LiveSet {
                 objects: st.objects.clone(),
                 namespaces: Some(st.namespaces.clone()),
+                journal: Default::default(),
             }),
             discovery,
         }

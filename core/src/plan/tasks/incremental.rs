@@ -1,0 +1,161 @@
+//! The live join of [`Prepared::assemble`], kept between the passes of one operation.
+//!
+//! Joining every target with its live object (T-4.3) walks the whole live map on every
+//! pass, although between two passes only the objects the cluster wrote move. When the
+//! live set carries a [`Journal`](crate::plan::Journal) that follows the snapshot the
+//! memo was built from, only the targets whose exact or bare key changed are joined
+//! again; any other snapshot is joined from scratch. Debug builds check every
+//! incremental join against the full one, so the test suites pin the equivalence.
+
+use super::{Assembled, LiveSet, Prepared, ResourceKey, Task};
+use foldhash::fast::FixedState;
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+type Map<K, V> = HashMap<K, V, FixedState>;
+
+/// The join of one live snapshot, reusable by the next snapshot of the same lineage.
+#[derive(Debug, Default)]
+pub struct JoinMemo {
+    state: Option<MemoState>,
+}
+
+#[derive(Debug)]
+struct MemoState {
+    lineage: u64,
+    generation: u64,
+    /// `found[i]`: the live object of target `i`; `claim[i]`: the live key it came from.
+    found: Vec<Option<Arc<Value>>>,
+    claim: Vec<Option<ResourceKey>>,
+    /// How many targets claim each live key, and the live keys nobody claims (key order,
+    /// as the prune candidates must come).
+    claims: Map<ResourceKey, u32>,
+    unclaimed: BTreeSet<ResourceKey>,
+    /// Targets by exact key, and targets with a namespace by (group, kind, name): the
+    /// targets a changed live key can move.
+    by_key: Map<ResourceKey, Vec<usize>>,
+    by_bare: Map<(String, String, String), Vec<usize>>,
+}
+
+impl Prepared {
+    /// [`Prepared::assemble`], reusing and updating `memo` when `live`'s journal allows.
+    /// The outcome is the same as `assemble(live)` in every case.
+    pub fn assemble_with(&self, live: &LiveSet, memo: &mut JoinMemo) -> Assembled {
+        let j = &live.journal;
+        let state = match memo.state.take() {
+            Some(s) if j.is(s.lineage, s.generation) => Some(s),
+            Some(mut s) if j.follows(s.lineage, s.generation) => {
+                s.update(&self.adjusted, live, &j.changed);
+                s.generation = j.generation;
+                Some(s)
+            }
+            _ if j.lineage != 0 => Some(MemoState::new(&self.adjusted, live)),
+            _ => None,
+        };
+        let Some(state) = state else {
+            return self.assemble(live);
+        };
+        let unclaimed = state
+            .unclaimed
+            .iter()
+            .filter_map(|k| live.objects.get_key_value(k));
+        let assembled = self.complete(live, state.found.clone(), unclaimed);
+        #[cfg(debug_assertions)]
+        {
+            let full = self.assemble(live);
+            debug_assert!(
+                full.tasks == assembled.tasks && full.live == assembled.live,
+                "incremental live join differs from the full join"
+            );
+        }
+        memo.state = Some(state);
+        assembled
+    }
+}
+
+impl MemoState {
+    fn new(tasks: &[Task], live: &LiveSet) -> MemoState {
+        let mut by_key: Map<ResourceKey, Vec<usize>> = Map::default();
+        let mut by_bare: Map<(String, String, String), Vec<usize>> = Map::default();
+        for (i, t) in tasks.iter().enumerate() {
+            by_key.entry(t.key.clone()).or_default().push(i);
+            if !t.key.namespace.is_empty() {
+                by_bare.entry(bare(&t.key)).or_default().push(i);
+            }
+        }
+        let mut s = MemoState {
+            lineage: live.journal.lineage,
+            generation: live.journal.generation,
+            found: vec![None; tasks.len()],
+            claim: vec![None; tasks.len()],
+            claims: Map::default(),
+            unclaimed: BTreeSet::new(),
+            by_key,
+            by_bare,
+        };
+        for (i, t) in tasks.iter().enumerate() {
+            s.rejoin(i, t, live);
+        }
+        s.unclaimed = live
+            .objects
+            .keys()
+            .filter(|k| !s.claims.contains_key(*k))
+            .cloned()
+            .collect();
+        s
+    }
+
+    /// Re-joins the targets a changed key can move, then fixes the unclaimed set for
+    /// every key whose claim count or presence may have changed.
+    fn update(&mut self, tasks: &[Task], live: &LiveSet, changed: &[ResourceKey]) {
+        let mut affected: BTreeSet<usize> = BTreeSet::new();
+        for k in changed {
+            affected.extend(self.by_key.get(k).into_iter().flatten());
+            if k.namespace.is_empty() {
+                affected.extend(self.by_bare.get(&bare(k)).into_iter().flatten());
+            }
+        }
+        let mut touched: BTreeSet<ResourceKey> = changed.iter().cloned().collect();
+        for i in affected {
+            if let Some(old) = &self.claim[i] {
+                touched.insert(old.clone());
+            }
+            self.rejoin(i, &tasks[i], live);
+            if let Some(new) = &self.claim[i] {
+                touched.insert(new.clone());
+            }
+        }
+        for k in touched {
+            if live.objects.contains_key(&k) && !self.claims.contains_key(&k) {
+                self.unclaimed.insert(k);
+            } else {
+                self.unclaimed.remove(&k);
+            }
+        }
+    }
+
+    /// T-4.3 for target `i` alone, moving its claim from the old live key to the new.
+    fn rejoin(&mut self, i: usize, task: &Task, live: &LiveSet) {
+        if let Some(old) = self.claim[i].take()
+            && let Some(n) = self.claims.get_mut(&old)
+        {
+            *n -= 1;
+            if *n == 0 {
+                self.claims.remove(&old);
+            }
+        }
+        match live.find(task) {
+            Some((k, v)) => {
+                self.found[i] = Some(v.clone());
+                *self.claims.entry(k.clone()).or_insert(0) += 1;
+                self.claim[i] = Some(k.clone());
+            }
+            None => self.found[i] = None,
+        }
+    }
+}
+
+fn bare(k: &ResourceKey) -> (String, String, String) {
+    (k.group.clone(), k.kind.clone(), k.name.clone())
+}
