@@ -48,31 +48,27 @@ impl ResourceKey {
 
 /// References print as `[group/]Kind/[namespace/]name` (scenario-format.md, "References").
 impl ResourceKey {
-    /// Appends `[group/]Kind/[namespace/]name` (the [`fmt::Display`] form) to `out`,
-    /// without the formatting machinery: the planner writes one per task.
-    pub fn push_to(&self, out: &mut String) {
-        out.reserve(
-            self.group.len() + self.kind.len() + self.namespace.len() + self.name.len() + 3,
-        );
+    /// Writes `[group/]Kind/[namespace/]name` to `out`: the [`fmt::Display`] form, also
+    /// straight into a `String` without the formatting machinery (the planner writes one
+    /// per task).
+    pub fn write_to<W: fmt::Write>(&self, out: &mut W) -> fmt::Result {
         if !self.group.is_empty() {
-            out.push_str(&self.group);
-            out.push('/');
+            out.write_str(&self.group)?;
+            out.write_char('/')?;
         }
-        out.push_str(&self.kind);
-        out.push('/');
+        out.write_str(&self.kind)?;
+        out.write_char('/')?;
         if !self.namespace.is_empty() {
-            out.push_str(&self.namespace);
-            out.push('/');
+            out.write_str(&self.namespace)?;
+            out.write_char('/')?;
         }
-        out.push_str(&self.name);
+        out.write_str(&self.name)
     }
 }
 
 impl fmt::Display for ResourceKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = String::new();
-        self.push_to(&mut s);
-        f.write_str(&s)
+        self.write_to(f)
     }
 }
 

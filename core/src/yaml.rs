@@ -147,8 +147,8 @@ impl Iterator for Documents<'_> {
         self.index += 1;
         // The scanner and the parser agree on every well-formed stream; if they ever do not
         // (an empty stream has a document but no start line), keep the last line known.
-        if let Some(start) = self.starts.next() {
-            self.last_line = start.line;
+        if let Some(line) = self.starts.next() {
+            self.last_line = line;
         }
         let path = kube_json::ErrorPath::default();
         let value = kube_json::JsonSeed { path: &path }

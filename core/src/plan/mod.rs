@@ -83,10 +83,14 @@ impl Task {
     /// `[Phase:][group/]Kind/[namespace/]name`.
     pub fn reference(&self) -> String {
         let phase = self.phase.as_str();
-        let mut out = String::with_capacity(phase.len() + 1);
+        let k = &self.key;
+        let mut out = String::with_capacity(
+            phase.len() + k.group.len() + k.kind.len() + k.namespace.len() + k.name.len() + 4,
+        );
         out.push_str(phase);
         out.push(':');
-        self.key.push_to(&mut out);
+        // Writing into a String cannot fail.
+        let _ = k.write_to(&mut out);
         out
     }
 }
@@ -217,7 +221,7 @@ pub fn plan(desired: &[Manifest], live: &LiveSet, settings: &SyncSettings) -> Pl
     let excluded = prepared.into_excluded();
     let multi_step = is_multi_step(&assembled.tasks);
     plan_steps(
-        assembled.into_task_iter().map(planned_owned),
+        assembled.into_task_iter().map(planned),
         multi_step,
         excluded,
     )
@@ -226,7 +230,7 @@ pub fn plan(desired: &[Manifest], live: &LiveSet, settings: &SyncSettings) -> Pl
 pub fn plan_from_tasks(set: &TaskSet) -> Plan {
     let multi_step = is_multi_step(&set.tasks);
     plan_steps(
-        set.tasks.iter().map(|t| planned(t, 0)),
+        set.tasks.iter().cloned().map(planned),
         multi_step,
         set.excluded.clone(),
     )
@@ -285,8 +289,8 @@ fn number_apply_groups(tasks: &mut [PlannedTask]) {
     }
 }
 
-/// [`planned`], moving the task's strings instead of copying them.
-fn planned_owned(t: Task) -> PlannedTask {
+/// The output form of a task (its apply group is numbered per step, T-11).
+fn planned(t: Task) -> PlannedTask {
     PlannedTask {
         reference: t.reference(),
         phase: t.phase,
@@ -303,26 +307,6 @@ fn planned_owned(t: Task) -> PlannedTask {
         source: t.source,
         notes: t.notes,
         generate_name: t.generate_name,
-    }
-}
-
-fn planned(t: &Task, apply_group: usize) -> PlannedTask {
-    PlannedTask {
-        reference: t.reference(),
-        phase: t.phase,
-        wave: t.wave,
-        group: t.key.group.clone(),
-        kind: t.key.kind.clone(),
-        namespace: t.key.namespace.clone(),
-        name: t.key.name.clone(),
-        action: t.action,
-        hook: t.hook,
-        delete_policies: t.delete_policies.clone(),
-        live: t.live.is_some(),
-        apply_group,
-        source: t.source.clone(),
-        notes: t.notes.clone(),
-        generate_name: t.generate_name.clone(),
     }
 }
 

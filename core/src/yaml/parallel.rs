@@ -6,9 +6,9 @@
 //! starts and the pieces read at the same time: on this 2-core machine that halves the time
 //! to read a 10k-object manifest set (docs/benchmarks.md).
 //!
-//! The result is exactly what one [`super::documents`] pass yields. Any piece that fails, or that
-//! does not hold the documents its cut promised, sends the whole stream back to the one-pass
-//! reader, which then reports the first error with its absolute position.
+//! The result is exactly what one [`super::documents`] pass yields. Any piece that fails
+//! sends the whole stream back to the one-pass reader, which then reports the first error
+//! with its absolute position.
 
 #[cfg(doc)]
 use super::starts::DocumentStarts;

@@ -10,29 +10,14 @@
 /// error that the parser reports with its own location.
 pub(super) struct DocumentStarts<'a> {
     lines: std::iter::Enumerate<std::str::Split<'a, char>>,
-    /// Byte offset (in the text given to [`DocumentStarts::new`]) of the next line.
-    offset: usize,
     open: bool,
-}
-
-/// Where a document starts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct Start {
-    /// 1-based line.
-    pub(super) line: usize,
-    /// Byte offset of the start of that line.
-    pub(super) offset: usize,
 }
 
 impl<'a> DocumentStarts<'a> {
     pub(super) fn new(text: &'a str) -> Self {
-        let (text, offset) = match text.strip_prefix('\u{feff}') {
-            Some(rest) => (rest, '\u{feff}'.len_utf8()),
-            None => (text, 0),
-        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         DocumentStarts {
             lines: text.split('\n').enumerate(),
-            offset,
             open: false,
         }
     }
@@ -45,18 +30,13 @@ pub(super) fn is_marker(line: &str, marker: &str) -> bool {
 }
 
 impl Iterator for DocumentStarts<'_> {
-    type Item = Start;
+    type Item = usize;
 
-    fn next(&mut self) -> Option<Start> {
+    fn next(&mut self) -> Option<usize> {
         for (i, line) in self.lines.by_ref() {
-            let start = Start {
-                line: i + 1,
-                offset: self.offset,
-            };
-            self.offset += line.len() + 1;
             if is_marker(line, "---") {
                 self.open = true;
-                return Some(start);
+                return Some(i + 1);
             }
             if is_marker(line, "...") {
                 self.open = false;
@@ -70,7 +50,7 @@ impl Iterator for DocumentStarts<'_> {
                 continue;
             }
             self.open = true;
-            return Some(start);
+            return Some(i + 1);
         }
         None
     }
@@ -81,7 +61,7 @@ mod tests {
     use super::*;
 
     fn starts(text: &str) -> Vec<usize> {
-        DocumentStarts::new(text).map(|s| s.line).collect()
+        DocumentStarts::new(text).collect()
     }
 
     #[test]
@@ -99,19 +79,5 @@ mod tests {
         assert_eq!(starts("a: |\n  ---\n---x: 1\n"), vec![1]);
         assert_eq!(starts(""), Vec::<usize>::new());
         assert_eq!(starts("# only a comment\n"), Vec::<usize>::new());
-    }
-
-    #[test]
-    fn offsets_point_at_the_start_line() {
-        for text in ["# c\na: 1\n---\nb: 2\n", "\u{feff}---\r\na: 1\r\n--- x\r\n"] {
-            for start in DocumentStarts::new(text) {
-                let line = text.split('\n').nth(start.line - 1).unwrap();
-                let at = &text[start.offset..];
-                assert!(
-                    at.starts_with(line.trim_start_matches('\u{feff}')),
-                    "{text:?} {start:?}"
-                );
-            }
-        }
     }
 }
