@@ -286,10 +286,11 @@ fn resource_call(
                 .and_then(|b| b.get("propagationPolicy"))
                 .and_then(Value::as_str)
                 .or(q.get("propagationPolicy").map(String::as_str));
-            let propagation = match policy.map(Propagation::parse) {
-                None => Propagation::default(),
-                Some(Some(p)) => p,
-                Some(None) => {
+            // Absent: Background, the API server's default for most resources.
+            let propagation = match policy.map(|p| serde_json::from_value(json!(p))) {
+                None => Propagation::Background,
+                Some(Ok(p)) => p,
+                Some(Err(_)) => {
                     return bad(&format!(
                         "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: {:?}: supported values: \"Foreground\", \"Background\", \"Orphan\"",
                         policy.unwrap_or_default()

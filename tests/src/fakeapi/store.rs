@@ -7,6 +7,7 @@
 
 use super::gc;
 use super::resources::{ResourceDef, builtin};
+pub use hookline_core::engine::Propagation;
 use hookline_core::health::HealthRules;
 use hookline_core::model::ResourceKey;
 use hookline_core::object;
@@ -635,7 +636,8 @@ impl Store {
         if hangs {
             object::add_finalizer(&mut o.value, STUCK_FINALIZER);
         }
-        if o.value != before {
+        let marked = o.value.clone();
+        if marked != before {
             self.emit(id, "MODIFIED");
         }
         if first_delete {
@@ -645,7 +647,7 @@ impl Store {
             Some(o) if !object::finalizers(&o.value).is_empty() => Ok((200, o.value.clone())),
             Some(_) => self.finish_delete(id),
             // The collector finished it (its last dependent went).
-            None => Ok((200, before)),
+            None => Ok((200, marked)),
         }
     }
 
@@ -679,30 +681,6 @@ impl Store {
         self.emit(id, "MODIFIED");
         if gone {
             let _ = self.finish_delete(id);
-        }
-    }
-}
-
-/// Delete propagation (`DeleteOptions.propagationPolicy`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Propagation {
-    /// The API server's default for most resources: the object goes, then its dependents.
-    #[default]
-    Background,
-    /// Dependents go first; the object waits with the `foregroundDeletion` finalizer.
-    Foreground,
-    /// Dependents stay, their owner reference removed.
-    Orphan,
-}
-
-impl Propagation {
-    /// `Background`, `Foreground` or `Orphan`, as the API spells it.
-    pub fn parse(s: &str) -> Option<Propagation> {
-        match s {
-            "Background" => Some(Propagation::Background),
-            "Foreground" => Some(Propagation::Foreground),
-            "Orphan" => Some(Propagation::Orphan),
-            _ => None,
         }
     }
 }
