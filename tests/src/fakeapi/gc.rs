@@ -74,6 +74,11 @@ pub(super) fn removed(store: &mut Store, last: &Value) {
     }
 }
 
+/// Whether some object names `id` among its owners.
+pub(super) fn has_dependents(store: &Store, id: &ObjId) -> bool {
+    uid_of(store, id).is_some_and(|uid| !dependents(store, &uid).is_empty())
+}
+
 /// Removes the `foregroundDeletion` finalizer of `id` once no dependent blocks it.
 fn release_if_unblocked(store: &mut Store, id: &ObjId, uid: &str) {
     let blocked = dependents(store, uid).iter().any(|d| {

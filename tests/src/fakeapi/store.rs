@@ -624,6 +624,16 @@ impl Store {
         }
         let before = o.value.clone();
         let first_delete = object::deletion_timestamp(&o.value).is_none();
+        // An object nothing depends on goes at once whatever the policy (the collector's
+        // finalizer would come off in the same instant): no extra events to watch.
+        let propagation = if first_delete && gc::has_dependents(self, id) {
+            propagation
+        } else {
+            Propagation::Background
+        };
+        let Some(o) = self.objects.get_mut(id) else {
+            return Err(not_found(id));
+        };
         if first_delete {
             object::metadata_mut(&mut o.value)
                 .insert("deletionTimestamp".into(), json!("2026-01-01T00:00:01Z"));
