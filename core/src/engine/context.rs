@@ -8,6 +8,7 @@ use crate::health::{self, OperationState};
 use crate::model::{ResourceKey, SyncPhase};
 use crate::object::{self, keys};
 use crate::plan::{Prepared, Task};
+use super::PlanCache;
 use foldhash::fast::FixedState;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -20,7 +21,7 @@ pub(crate) struct Ctx {
     /// copies nothing); their `live` fields are unset: see `live_objects`.
     pub tasks: Arc<Vec<Task>>,
     /// `live_objects[i]` is the live object of `tasks[i]` in this pass's snapshot.
-    pub live_objects: Vec<Option<Arc<Value>>>,
+    pub live_objects: Arc<Vec<Option<Arc<Value>>>>,
     /// Task index → index into `op.results`.
     result_of: Vec<Option<usize>>,
     /// T-5: kind unknown but allowed; left out of dry-runs.
@@ -34,6 +35,9 @@ pub(crate) struct Ctx {
     initial_results: usize,
     pub wave_callback: Option<WaveCallback>,
     pub notes: Vec<Note>,
+    /// The operation's plan cache when the tasks are its prepared targets: new results
+    /// then share their target's key (`PlanCache::target_key`).
+    shared_keys: Option<Arc<PlanCache>>,
 }
 
 impl Ctx {
@@ -45,15 +49,16 @@ impl Ctx {
         };
         // The state moves into the context (nothing reads `input.state` after this).
         let op = std::mem::replace(&mut input.state, SyncOperation::new(0));
-        let result_of = match &cache {
+        let shared_keys = cache.filter(|c| Arc::ptr_eq(&set.tasks, c.prepared.targets()));
+        let result_of = match &shared_keys {
             // The prepared targets are the whole list: look each result up in their index,
             // built once per operation, instead of indexing every result on every pass.
-            Some(cache) if Arc::ptr_eq(&set.tasks, cache.prepared.targets()) => {
+            Some(cache) => {
                 let by_task = cache.results_by_task(&op.results);
                 debug_assert_eq!(by_task, index_results(&set.tasks, &op.results));
                 by_task
             }
-            _ => index_results(&set.tasks, &op.results),
+            None => index_results(&set.tasks, &op.results),
         };
         let n = set.tasks.len();
         let next_order = op.results.iter().map(|r| r.order).max().unwrap_or(0) + 1;
@@ -70,6 +75,7 @@ impl Ctx {
             input,
             wave_callback: None,
             notes: Vec::new(),
+            shared_keys,
         }
     }
 
@@ -181,7 +187,10 @@ impl Ctx {
                 let order = self.next_order;
                 self.next_order += 1;
                 self.op.results.push(TaskResult {
-                    key: t.key.clone(),
+                    key: match &self.shared_keys {
+                        Some(cache) => cache.target_key(i),
+                        None => Arc::new(t.key.clone()),
+                    },
                     sync_phase: t.phase,
                     status,
                     hook_phase: state,
@@ -279,7 +288,7 @@ fn index_results(tasks: &[Task], results: &[TaskResult]) -> Vec<Option<usize>> {
     let index: HashMap<(SyncPhase, &ResourceKey), usize, FixedState> = results
         .iter()
         .enumerate()
-        .map(|(i, r)| ((r.sync_phase, &r.key), i))
+        .map(|(i, r)| ((r.sync_phase, &*r.key), i))
         .collect();
     tasks
         .iter()

@@ -75,13 +75,47 @@ pub struct PlanCache {
     /// The previous pass's live join, updated from the live set's journal (a pass whose
     /// snapshot has no usable journal joins from scratch). Locked by one pass at a time.
     join: Mutex<JoinMemo>,
-    /// Key → (sync phase, index) of the prepared targets with that result key, built on
-    /// first use (keyed by the key alone so that a result's key is looked up borrowed).
-    task_index: OnceLock<TargetIndex>,
+    /// The result keys of the prepared targets and their indexes, built on first use.
+    keys: OnceLock<TargetKeys>,
 }
 
-/// Result key → (sync phase, index) of the prepared targets with that key.
-type TargetIndex = HashMap<ResourceKey, Vec<(SyncPhase, usize)>, FixedState>;
+/// One shared result key per prepared target, and two ways back from a result to its
+/// target. A result recorded by a pass over the prepared targets holds the very `Arc` of
+/// its target's key, so its target is found from the key's address alone (no hashing or
+/// comparing of strings: this lookup runs for every result on every pass). Results whose
+/// key came from elsewhere (a state read back from JSON, a task added by a pass) fall back
+/// to a lookup by value. An address identifies the allocation: the result keeps it alive,
+/// so no other key can have it.
+#[derive(Debug)]
+struct TargetKeys {
+    keys: Vec<Arc<ResourceKey>>,
+    by_address: HashMap<usize, usize, FixedState>,
+    by_value: HashMap<ResourceKey, Vec<(SyncPhase, usize)>, FixedState>,
+}
+
+impl TargetKeys {
+    fn new(targets: &[crate::plan::Task]) -> TargetKeys {
+        let keys: Vec<Arc<ResourceKey>> = targets.iter().map(|t| Arc::new(t.key.clone())).collect();
+        let by_address = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (address(k), i))
+            .collect();
+        let mut by_value: HashMap<_, Vec<_>, FixedState> = HashMap::default();
+        for (i, t) in targets.iter().enumerate() {
+            by_value.entry(t.key.clone()).or_default().push((t.phase, i));
+        }
+        TargetKeys {
+            keys,
+            by_address,
+            by_value,
+        }
+    }
+}
+
+fn address(key: &Arc<ResourceKey>) -> usize {
+    Arc::as_ptr(key) as usize
+}
 
 impl PlanCache {
     pub fn new(desired: Arc<Vec<Manifest>>, settings: Arc<SyncSettings>) -> Arc<PlanCache> {
@@ -91,7 +125,7 @@ impl PlanCache {
             settings,
             prepared,
             join: Mutex::new(JoinMemo::default()),
-            task_index: OnceLock::new(),
+            keys: OnceLock::new(),
         })
     }
 
@@ -108,22 +142,32 @@ impl PlanCache {
     /// results share a key the last one wins, as in `context::index_results`.
     fn results_by_task(&self, results: &[TaskResult]) -> Vec<Option<usize>> {
         let targets = self.prepared.targets();
-        let index = self.task_index.get_or_init(|| {
-            let mut index: HashMap<_, Vec<_>, FixedState> = HashMap::default();
-            for (i, t) in targets.iter().enumerate() {
-                index.entry(t.key.clone()).or_default().push((t.phase, i));
-            }
-            index
-        });
+        let index = self.target_keys();
         let mut result_of = vec![None; targets.len()];
         for (r, res) in results.iter().enumerate() {
-            for &(phase, i) in index.get(&res.key).into_iter().flatten() {
+            if let Some(&i) = index.by_address.get(&address(&res.key))
+                && targets[i].phase == res.sync_phase
+            {
+                result_of[i] = Some(r);
+                continue;
+            }
+            for &(phase, i) in index.by_value.get(&*res.key).into_iter().flatten() {
                 if phase == res.sync_phase {
                     result_of[i] = Some(r);
                 }
             }
         }
         result_of
+    }
+
+    fn target_keys(&self) -> &TargetKeys {
+        self.keys
+            .get_or_init(|| TargetKeys::new(self.prepared.targets()))
+    }
+
+    /// The shared result key of prepared target `i` (see [`TargetKeys`]).
+    fn target_key(&self, i: usize) -> Arc<ResourceKey> {
+        self.target_keys().keys[i].clone()
     }
 
     /// Built from these very manifests (same allocation) and equal settings.

@@ -176,7 +176,7 @@ pub(crate) async fn run_tasks(cx: &mut Ctx, batch: &[usize], dry_run_requested: 
         let results = cx.io.perform(effects).await;
         for (&i, r) in bhc.iter().zip(results) {
             match r {
-                EffectResult::NotFound => cx.live_objects[i] = None,
+                EffectResult::NotFound => std::sync::Arc::make_mut(&mut cx.live_objects)[i] = None,
                 EffectResult::Failed { message } => {
                     cx.set_result(
                         i,

@@ -646,7 +646,7 @@ fn stored(
     order: usize,
 ) -> TaskResult {
     TaskResult {
-        key: k,
+        key: k.into(),
         sync_phase: phase,
         status: Some(status),
         hook_phase: Some(state),

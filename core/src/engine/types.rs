@@ -5,6 +5,7 @@ use crate::model::{ResourceKey, SyncPhase};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
+use std::sync::Arc;
 
 /// The phase of a sync operation (spec §0.4, §4.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -74,8 +75,10 @@ impl ResultCode {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskResult {
+    /// Shared with the task that recorded it: a pass finds a result's task by the key's
+    /// address (`PlanCache::results_by_task`), not by hashing and comparing its strings.
     #[serde(flatten)]
-    pub key: ResourceKey,
+    pub key: Arc<ResourceKey>,
     pub sync_phase: SyncPhase,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub status: Option<ResultCode>,
@@ -116,7 +119,7 @@ impl SyncOperation {
     pub fn result(&self, phase: SyncPhase, key: &ResourceKey) -> Option<&TaskResult> {
         self.results
             .iter()
-            .find(|r| r.sync_phase == phase && &r.key == key)
+            .find(|r| r.sync_phase == phase && *r.key == *key)
     }
 }
 

@@ -62,8 +62,9 @@ pub struct Prepared {
 #[derive(Clone, Debug)]
 pub struct Assembled {
     pub tasks: Arc<Vec<Task>>,
-    /// `live[i]` is the live object of `tasks[i]`.
-    pub live: Vec<Option<Arc<Value>>>,
+    /// `live[i]` is the live object of `tasks[i]`. Shared with the join memo between
+    /// passes (`assemble_with`), so a pass does not copy ten thousand `Arc`s to read them.
+    pub live: Arc<Vec<Option<Arc<Value>>>>,
 }
 
 impl Assembled {
@@ -77,7 +78,7 @@ impl Assembled {
     /// output form without collecting them first).
     pub(crate) fn into_task_iter(self) -> impl Iterator<Item = Task> {
         let tasks = Arc::try_unwrap(self.tasks).unwrap_or_else(|shared| (*shared).clone());
-        tasks.into_iter().zip(self.live).map(|(mut t, live)| {
+        tasks.into_iter().zip(Arc::unwrap_or_clone(self.live)).map(|(mut t, live)| {
             if t.action == TaskAction::Apply
                 && let Some(note) = live_note(&t, live.is_some())
             {
@@ -330,7 +331,7 @@ impl Prepared {
             .zip(&claimed)
             .filter(|(_, c)| !**c)
             .map(|(kv, _)| kv);
-        self.complete(live, found, unclaimed)
+        self.complete(live, Arc::new(found), unclaimed)
     }
 
     /// The rest of [`Prepared::assemble`] once every target has its live object (`found`,
@@ -339,7 +340,7 @@ impl Prepared {
     fn complete<'a>(
         &self,
         live: &'a LiveSet,
-        found: Vec<Option<Arc<Value>>>,
+        found: Arc<Vec<Option<Arc<Value>>>>,
         unclaimed: impl Iterator<Item = (&'a ResourceKey, &'a Arc<Value>)>,
     ) -> Assembled {
         let prunes = self.prunes(unclaimed);
@@ -365,7 +366,7 @@ impl Prepared {
             tasks = merge(tasks, vec![ns.clone()]);
         }
         adjust_dependencies(&mut tasks);
-        let live = tasks.iter_mut().map(|t| t.live.take()).collect();
+        let live = Arc::new(tasks.iter_mut().map(|t| t.live.take()).collect());
         Assembled {
             tasks: Arc::new(tasks),
             live,

@@ -26,7 +26,9 @@ struct MemoState {
     lineage: u64,
     generation: u64,
     /// `found[i]`: the live object of target `i`; `claim[i]`: the live key it came from.
-    found: Vec<Option<Arc<Value>>>,
+    /// Shared with the pass that reads it; by the next update that pass is over, so the
+    /// update writes in place.
+    found: Arc<Vec<Option<Arc<Value>>>>,
     claim: Vec<Option<ResourceKey>>,
     /// How many targets claim each live key, and the live keys nobody claims (key order,
     /// as the prune candidates must come).
@@ -87,7 +89,7 @@ impl MemoState {
         let mut s = MemoState {
             lineage: live.journal.lineage,
             generation: live.journal.generation,
-            found: vec![None; tasks.len()],
+            found: Arc::new(vec![None; tasks.len()]),
             claim: vec![None; tasks.len()],
             claims: Map::default(),
             unclaimed: BTreeSet::new(),
@@ -147,11 +149,11 @@ impl MemoState {
         }
         match live.find(task) {
             Some((k, v)) => {
-                self.found[i] = Some(v.clone());
+                Arc::make_mut(&mut self.found)[i] = Some(v.clone());
                 *self.claims.entry(k.clone()).or_insert(0) += 1;
                 self.claim[i] = Some(k.clone());
             }
-            None => self.found[i] = None,
+            None => Arc::make_mut(&mut self.found)[i] = None,
         }
     }
 }
