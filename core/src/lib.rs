@@ -18,6 +18,7 @@ mod parallel;
 pub mod plan;
 pub mod reference;
 pub mod scenario;
+mod short_cmp;
 pub mod sim;
 pub mod yaml;
 

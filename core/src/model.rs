@@ -9,9 +9,11 @@ use std::fmt;
 
 /// The identity Argo CD keys tasks and results by: `(group, kind, namespace, name)`.
 ///
-/// The derived `Ord` is only a container order (maps, sets). The *plan* order is defined in
-/// [`crate::plan`] (spec T-7, T-8 and hookline's documented tie-breaks).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// `Ord` is only a container order (maps, sets): field by field, each field by its bytes —
+/// what a derive gives, written out to compare without a libc call per field
+/// ([`crate::short_cmp`]). The *plan* order is defined in [`crate::plan`] (spec T-7, T-8
+/// and hookline's documented tie-breaks).
+#[derive(Clone, Debug, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceKey {
     /// API group; empty for the core group.
@@ -43,6 +45,33 @@ impl ResourceKey {
             group: self.group.clone(),
             kind: self.kind.clone(),
         }
+    }
+}
+
+impl PartialEq for ResourceKey {
+    fn eq(&self, other: &Self) -> bool {
+        use crate::short_cmp::eq;
+        // The name first: it is what differs between two keys of one application.
+        eq(self.name.as_bytes(), other.name.as_bytes())
+            && eq(self.kind.as_bytes(), other.kind.as_bytes())
+            && eq(self.namespace.as_bytes(), other.namespace.as_bytes())
+            && eq(self.group.as_bytes(), other.group.as_bytes())
+    }
+}
+
+impl Ord for ResourceKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        use crate::short_cmp::cmp;
+        cmp(self.group.as_bytes(), other.group.as_bytes())
+            .then_with(|| cmp(self.kind.as_bytes(), other.kind.as_bytes()))
+            .then_with(|| cmp(self.namespace.as_bytes(), other.namespace.as_bytes()))
+            .then_with(|| cmp(self.name.as_bytes(), other.name.as_bytes()))
+    }
+}
+
+impl PartialOrd for ResourceKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 
@@ -168,5 +197,49 @@ impl fmt::Display for Source {
             "{}:{} (document {})",
             self.file, self.line, self.document
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ResourceKey;
+
+    /// The written-out `Ord`/`Eq` are the derived ones: those of the field tuple.
+    #[test]
+    fn key_order_is_the_field_tuple_order() {
+        let parts = [
+            "",
+            "a",
+            "apps",
+            "apps.v1",
+            "Deployment",
+            "default",
+            "web-1",
+            "web-10",
+        ];
+        let mut keys = Vec::new();
+        for g in ["", "apps", "batch"] {
+            for k in ["Job", "Deployment", "a"] {
+                for ns in ["", "default", "default2"] {
+                    for n in parts {
+                        keys.push(ResourceKey::new(g, k, ns, n));
+                    }
+                }
+            }
+        }
+        let tuple = |k: &ResourceKey| {
+            (
+                k.group.clone(),
+                k.kind.clone(),
+                k.namespace.clone(),
+                k.name.clone(),
+            )
+        };
+        for a in &keys {
+            for b in &keys {
+                assert_eq!(a.cmp(b), tuple(a).cmp(&tuple(b)), "{a} {b}");
+                assert_eq!(a == b, tuple(a) == tuple(b), "{a} {b}");
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The working state of one pass: tasks joined with their stored results.
 
 use super::PassInput;
+use super::PlanCache;
 use super::pass::Io;
 use super::types::*;
 use crate::classify::{self, DeletePolicy};
@@ -8,7 +9,6 @@ use crate::health::{self, OperationState};
 use crate::model::{ResourceKey, SyncPhase};
 use crate::object::{self, keys};
 use crate::plan::{Prepared, Task};
-use super::PlanCache;
 use foldhash::fast::FixedState;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};

@@ -103,7 +103,10 @@ impl TargetKeys {
             .collect();
         let mut by_value: HashMap<_, Vec<_>, FixedState> = HashMap::default();
         for (i, t) in targets.iter().enumerate() {
-            by_value.entry(t.key.clone()).or_default().push((t.phase, i));
+            by_value
+                .entry(t.key.clone())
+                .or_default()
+                .push((t.phase, i));
         }
         TargetKeys {
             keys,

@@ -78,16 +78,19 @@ impl Assembled {
     /// output form without collecting them first).
     pub(crate) fn into_task_iter(self) -> impl Iterator<Item = Task> {
         let tasks = Arc::try_unwrap(self.tasks).unwrap_or_else(|shared| (*shared).clone());
-        tasks.into_iter().zip(Arc::unwrap_or_clone(self.live)).map(|(mut t, live)| {
-            if t.action == TaskAction::Apply
-                && let Some(note) = live_note(&t, live.is_some())
-            {
-                let at = t.live_note_at.min(t.notes.len());
-                t.notes.insert(at, note);
-            }
-            t.live = live;
-            t
-        })
+        tasks
+            .into_iter()
+            .zip(Arc::unwrap_or_clone(self.live))
+            .map(|(mut t, live)| {
+                if t.action == TaskAction::Apply
+                    && let Some(note) = live_note(&t, live.is_some())
+                {
+                    let at = t.live_note_at.min(t.notes.len());
+                    t.notes.insert(at, note);
+                }
+                t.live = live;
+                t
+            })
     }
 }
 
