@@ -258,7 +258,7 @@ pub(crate) async fn run_tasks(cx: &mut Ctx, batch: &[usize], dry_run_requested: 
 fn apply_effect(cx: &Ctx, i: usize, dry: bool) -> Effect {
     let t = &cx.tasks[i];
     let settings = &cx.input.settings;
-    let target = t.target.as_deref().cloned().unwrap_or_default();
+    let target = t.target.clone().unwrap_or_default();
     let on_target = |opt: &str| classify::has_sync_option(&target, opt);
     let on_live = |opt: &str| {
         cx.live(i)

@@ -170,7 +170,8 @@ pub enum Effect {
     Apply {
         key: ResourceKey,
         phase: SyncPhase,
-        object: Value,
+        /// The task's target, shared: a driver that changes it (adds metadata) copies it.
+        object: Arc<Value>,
         dry_run: bool,
         method: ApplyMethod,
         server_side: bool,
