@@ -132,6 +132,11 @@ impl PlanCache {
         })
     }
 
+    /// The static plan against `live` ([`crate::plan::plan`]), from the prepared tasks.
+    pub fn static_plan(&self, live: &LiveSet) -> crate::plan::Plan {
+        crate::plan::plan_prepared(&self.prepared, live)
+    }
+
     /// The pass's task list against `live`: through the join memo when it is free.
     fn assemble(&self, live: &LiveSet) -> Assembled {
         match self.join.try_lock() {

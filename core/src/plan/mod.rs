@@ -227,6 +227,19 @@ pub fn plan(desired: &[Manifest], live: &LiveSet, settings: &SyncSettings) -> Pl
     )
 }
 
+/// [`plan`] from tasks already prepared for these manifests and settings (a simulator
+/// that holds them for its passes): the same plan without classifying and ordering every
+/// object a second time.
+pub fn plan_prepared(prepared: &Prepared, live: &LiveSet) -> Plan {
+    let assembled = prepared.assemble(live);
+    let multi_step = is_multi_step(&assembled.tasks);
+    let tasks = assembled.into_task_iter().map(|mut t| {
+        t.target = None; // as `plan` prepares them: the static plan never shows objects
+        planned(t)
+    });
+    plan_steps(tasks, multi_step, prepared.excluded().clone())
+}
+
 pub fn plan_from_tasks(set: &TaskSet) -> Plan {
     let multi_step = is_multi_step(&set.tasks);
     plan_steps(

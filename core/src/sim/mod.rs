@@ -177,9 +177,13 @@ impl Sim {
         self.cluster.behaviours.push_front(&op.behaviour);
         let settings = Arc::new(op.settings.clone());
         let begin = self.cluster.now();
-        let static_plan = plan::plan(&op.desired, &self.cluster.live_set(), &settings);
         // The desired-only half of every pass's task list, computed once (engine::PlanCache).
         let plan_cache = PlanCache::new(op.desired.clone(), settings.clone());
+        let static_plan = plan_cache.static_plan(&self.cluster.live_set());
+        debug_assert_eq!(
+            static_plan,
+            plan::plan(&op.desired, &self.cluster.live_set(), &settings)
+        );
         self.log(
             index,
             0,
