@@ -27,7 +27,7 @@ mod workflow;
 
 pub use custom::{ConditionRule, FieldRule, HealthRule, HealthRules, KindPattern};
 pub use phase::{OperationState, hook_phase, hook_phase_of, resource_phase, resource_phase_of};
-pub use synth::{SynthError, write_status, write_status_with_rules};
+pub use synth::{SynthError, write_status, write_status_owned, write_status_with_rules};
 
 use crate::object;
 use serde::{Deserialize, Serialize};

@@ -63,19 +63,34 @@ pub fn write_status_with_rules(
     message: &str,
     rules: &HealthRules,
 ) -> Result<(), SynthError> {
-    if !obj.is_object() {
+    let (written, _) = write_status_owned(obj.clone(), status, message, rules)?;
+    *obj = written;
+    Ok(())
+}
+
+/// [`write_status_with_rules`] on an object the caller gives up (no copy kept to roll back
+/// to: on error the caller still has its own), returning the written object and the health
+/// it was verified to have (`None` when no check ran: HL-2.1, a deleting object shows
+/// Progressing whatever its status). The simulated cluster writes a status on every health
+/// step of every object: this saves it a copy of the object and a second assessment.
+pub fn write_status_owned(
+    mut draft: Value,
+    status: HealthStatus,
+    message: &str,
+    rules: &HealthRules,
+) -> Result<(Value, Option<Health>), SynthError> {
+    if !draft.is_object() {
         return Err(SynthError::NotAnObject);
     }
     if status == Missing {
         return Err(SynthError::Missing);
     }
-    let mut draft = obj.clone();
     if object::deletion_timestamp(&draft).is_some()
         && !object::has_finalizer(&draft, object::keys::HOOK_FINALIZER)
     {
         // HL-2.1: nothing but Progressing is possible; the status block is irrelevant.
         return if status == Progressing {
-            Ok(())
+            Ok((draft, None))
         } else {
             Err(SynthError::PendingDeletion)
         };
@@ -85,10 +100,7 @@ pub fn write_status_with_rules(
         None => write_builtin(&mut draft, status, message)?,
     }
     match evaluate(&draft, rules) {
-        Ok(Some(h)) if h.status == status => {
-            *obj = draft;
-            Ok(())
-        }
+        Ok(Some(h)) if h.status == status => Ok((draft, Some(h))),
         Ok(got) => Err(SynthError::NotReached {
             expected: status,
             got,

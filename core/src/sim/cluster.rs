@@ -8,9 +8,10 @@ use crate::health::{self, HealthRules, HealthStatus};
 use crate::model::{GroupKind, ResourceKey};
 use crate::object::{self, keys};
 use crate::plan::{Journal, Lineage, LiveSet, crd_defines};
+use foldhash::fast::FixedState;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// A finalizer the simulator puts on objects whose deletion a rule makes hang.
@@ -78,7 +79,10 @@ pub enum ClusterEvent {
 
 #[derive(Clone, Debug, Default)]
 pub struct Cluster {
-    objects: BTreeMap<ResourceKey, SimObject>,
+    /// Hashed, not ordered: every effect, timeline step and snapshot update looks objects
+    /// up by key, and a search of an ordered map of thousands of keys costs a dozen key
+    /// comparisons. The one ordered walk (`objects()`) sorts.
+    objects: HashMap<ResourceKey, SimObject, FixedState>,
     unknown_kinds: BTreeSet<GroupKind>,
     /// Kinds made served by a CRD applied for real.
     crd_kinds: BTreeMap<GroupKind, bool>,
@@ -163,8 +167,11 @@ impl Cluster {
         );
     }
 
+    /// Every object, in key order.
     pub fn objects(&self) -> impl Iterator<Item = (&ResourceKey, &SimObject)> {
-        self.objects.iter()
+        let mut all: Vec<_> = self.objects.iter().collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        all.into_iter()
     }
 
     pub fn get(&self, key: &ResourceKey) -> Option<&SimObject> {
@@ -552,16 +559,15 @@ impl Cluster {
         o.applied_step = Some(step);
         let entry = &o.timeline[step];
         let message = entry.message.clone().unwrap_or_default();
-        match health::synth::write_status_with_rules(
-            Arc::make_mut(&mut o.object),
-            entry.status,
-            &message,
-            rules,
-        ) {
-            Ok(()) => {
+        // One copy of the object (it is shared with the live snapshot), written and
+        // assessed once.
+        match health::synth::write_status_owned((*o.object).clone(), entry.status, &message, rules)
+        {
+            Ok((written, verified)) => {
+                o.object = Arc::new(written);
                 self.changes += 1;
                 self.dirty.insert(nk.clone());
-                let h = health::assess(&o.object, rules);
+                let h = verified.or_else(|| health::assess(&o.object, rules));
                 let (status, message) = match h {
                     Some(h) => (h.status, h.message),
                     None => (entry.status, message),
