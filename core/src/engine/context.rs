@@ -81,31 +81,44 @@ impl Ctx {
 
     pub fn finish(self) -> PassOutcome {
         let mut state = self.op;
-        let changed: Vec<bool> = state
-            .results
-            .iter()
-            .enumerate()
-            .map(|(r, res)| {
-                r >= self.initial_results
-                    || self
-                        .originals
-                        .get(&r)
-                        .is_some_and(|(status, phase, message)| {
-                            (*status, *phase, message.as_str())
-                                != (res.status, res.hook_phase, res.message.as_str())
-                        })
-            })
-            .collect();
-        let mut flagged: Vec<(TaskResult, bool)> = state.results.into_iter().zip(changed).collect();
-        // Stable and almost always already sorted: results are appended in `order`.
-        flagged.sort_by_key(|(r, _)| r.order);
-        let changed = flagged
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, c))| *c)
-            .map(|(i, _)| i)
-            .collect();
-        state.results = flagged.into_iter().map(|(r, _)| r).collect();
+        let changed_at = |r: usize, res: &TaskResult| {
+            r >= self.initial_results
+                || self
+                    .originals
+                    .get(&r)
+                    .is_some_and(|(status, phase, message)| {
+                        (*status, *phase, message.as_str())
+                            != (res.status, res.hook_phase, res.message.as_str())
+                    })
+        };
+        // Results are appended in `order`, so they are almost always sorted already: then
+        // the changed ones are found without moving any (this runs on every pass).
+        let changed = if state.results.is_sorted_by_key(|r| r.order) {
+            let touched = self.originals.keys().copied();
+            let new = self.initial_results..state.results.len();
+            touched
+                .filter(|&r| r < self.initial_results && changed_at(r, &state.results[r]))
+                .chain(new)
+                .collect()
+        } else {
+            let flags: Vec<bool> = state
+                .results
+                .iter()
+                .enumerate()
+                .map(|(r, res)| changed_at(r, res))
+                .collect();
+            let mut flagged: Vec<(TaskResult, bool)> =
+                state.results.into_iter().zip(flags).collect();
+            flagged.sort_by_key(|(r, _)| r.order); // stable
+            let changed = flagged
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, c))| *c)
+                .map(|(i, _)| i)
+                .collect();
+            state.results = flagged.into_iter().map(|(r, _)| r).collect();
+            changed
+        };
         PassOutcome {
             state,
             wave_callback: self.wave_callback,

@@ -90,7 +90,8 @@ pub struct PlanCache {
 struct TargetKeys {
     keys: Vec<Arc<ResourceKey>>,
     by_address: HashMap<usize, usize, FixedState>,
-    by_value: HashMap<ResourceKey, Vec<(SyncPhase, usize)>, FixedState>,
+    /// Built on the first result that needs it (none, when a simulator drives the passes).
+    by_value: OnceLock<HashMap<ResourceKey, Vec<(SyncPhase, usize)>, FixedState>>,
 }
 
 impl TargetKeys {
@@ -101,18 +102,27 @@ impl TargetKeys {
             .enumerate()
             .map(|(i, k)| (address(k), i))
             .collect();
-        let mut by_value: HashMap<_, Vec<_>, FixedState> = HashMap::default();
-        for (i, t) in targets.iter().enumerate() {
-            by_value
-                .entry(t.key.clone())
-                .or_default()
-                .push((t.phase, i));
-        }
         TargetKeys {
             keys,
             by_address,
-            by_value,
+            by_value: OnceLock::new(),
         }
+    }
+
+    fn by_value(
+        &self,
+        targets: &[crate::plan::Task],
+    ) -> &HashMap<ResourceKey, Vec<(SyncPhase, usize)>, FixedState> {
+        self.by_value.get_or_init(|| {
+            let mut by_value: HashMap<_, Vec<_>, FixedState> = HashMap::default();
+            for (i, t) in targets.iter().enumerate() {
+                by_value
+                    .entry(t.key.clone())
+                    .or_default()
+                    .push((t.phase, i));
+            }
+            by_value
+        })
     }
 }
 
@@ -159,7 +169,7 @@ impl PlanCache {
                 result_of[i] = Some(r);
                 continue;
             }
-            for &(phase, i) in index.by_value.get(&*res.key).into_iter().flatten() {
+            for &(phase, i) in index.by_value(targets).get(&*res.key).into_iter().flatten() {
                 if phase == res.sync_phase {
                     result_of[i] = Some(r);
                 }

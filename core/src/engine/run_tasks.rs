@@ -259,11 +259,11 @@ fn apply_effect(cx: &Ctx, i: usize, dry: bool) -> Effect {
     let t = &cx.tasks[i];
     let settings = &cx.input.settings;
     let target = t.target.clone().unwrap_or_default();
-    let on_target = |opt: &str| classify::has_sync_option(&target, opt);
-    let on_live = |opt: &str| {
-        cx.live(i)
-            .is_some_and(|l| classify::has_sync_option(l, opt))
-    };
+    // Each object's sync options are read once (up to eight questions are asked of them).
+    let target_options = classify::sync_options(&target);
+    let live_options = cx.live(i).map(classify::sync_options).unwrap_or_default();
+    let on_target = |opt: &str| target_options.iter().any(|o| o == opt);
+    let on_live = |opt: &str| live_options.iter().any(|o| o == opt);
     let replace =
         settings.has_option("Replace=true") || on_target("Replace=true") || on_live("Replace=true");
     let force = settings.force || on_target("Force=true") || on_live("Force=true");

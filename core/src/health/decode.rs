@@ -76,7 +76,7 @@ impl<'a> Typed<'a> {
         for (i, key) in path.iter().enumerate() {
             match cur {
                 Value::Null => return Ok(None),
-                Value::Object(m) => match m.get(*key) {
+                Value::Object(m) => match crate::object::field(m, key) {
                     Some(v) => cur = v,
                     None => return Ok(None),
                 },

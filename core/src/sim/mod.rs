@@ -111,7 +111,7 @@ pub fn has_health_timeline(obj: &Value) -> bool {
 pub fn simulate(input: &SimInput) -> SimulationReport {
     let cluster = input.initial_cluster();
     let rules = Arc::new(input.health_rules.clone());
-    let initial_cluster = snapshot(&cluster, &BTreeSet::new());
+    let initial_cluster = snapshot(&cluster, &[]);
     let mut sim = Sim {
         cluster,
         trace: Vec::new(),
@@ -195,7 +195,9 @@ impl Sim {
         let mut state = SyncOperation::new(settings.started_at);
         let mut applied = Vec::new();
         let mut deleted: Vec<ResourceKey> = Vec::new();
-        let mut created: BTreeSet<ResourceKey> = BTreeSet::new();
+        // Every key this operation created, sorted and deduplicated once for the snapshot
+        // (pushing is cheaper than keeping ten thousand keys ordered as they come).
+        let mut created: Vec<ResourceKey> = Vec::new();
         let mut passes = 0usize;
         let mut attempts = 1u32;
         let mut retries_done = 0u32;
@@ -416,7 +418,11 @@ impl Sim {
             results: state.results,
             applied,
             deleted,
-            cluster: snapshot(&self.cluster, &created),
+            cluster: snapshot(&self.cluster, {
+                created.sort_unstable();
+                created.dedup();
+                &created
+            }),
         }
     }
 
@@ -426,7 +432,7 @@ impl Sim {
         result: &engine::EffectResult,
         applied: &mut Vec<TaskRef>,
         deleted: &mut Vec<ResourceKey>,
-        created: &mut BTreeSet<ResourceKey>,
+        created: &mut Vec<ResourceKey>,
     ) {
         match effect {
             engine::Effect::Apply {
@@ -444,7 +450,7 @@ impl Sim {
                         || message.ends_with(" replaced")
                         || message.ends_with("serverside-applied"))
                 {
-                    created.insert(key.clone());
+                    created.push(key.clone());
                 }
             }
             engine::Effect::Delete { key, .. } if !deleted.contains(key) => {
@@ -490,7 +496,8 @@ fn log_state_changes(
     phase_changed || !outcome.changed.is_empty()
 }
 
-fn snapshot(cluster: &Cluster, created: &BTreeSet<ResourceKey>) -> Vec<ClusterObject> {
+/// The cluster as the report shows it; `created` is sorted.
+fn snapshot(cluster: &Cluster, created: &[ResourceKey]) -> Vec<ClusterObject> {
     cluster
         .objects()
         .map(|(key, o)| ClusterObject {
@@ -504,12 +511,17 @@ fn snapshot(cluster: &Cluster, created: &BTreeSet<ResourceKey>) -> Vec<ClusterOb
                 .collect(),
             health: health::assess(&o.object, &cluster.rules),
             // Task keys of cluster-scoped objects carry the destination namespace (T-4).
-            created: created.contains(key)
-                || (key.namespace.is_empty()
-                    && created
-                        .range(ResourceKey::new(&key.group, &key.kind, "", "")..)
+            created: created.binary_search(key).is_ok()
+                || (key.namespace.is_empty() && {
+                    let from = created.partition_point(|c| {
+                        (c.group.as_str(), c.kind.as_str())
+                            < (key.group.as_str(), key.kind.as_str())
+                    });
+                    created[from..]
+                        .iter()
                         .take_while(|c| c.group == key.group && c.kind == key.kind)
-                        .any(|c| c.name == key.name)),
+                        .any(|c| c.name == key.name)
+                }),
         })
         .collect()
 }
