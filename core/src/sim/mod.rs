@@ -498,30 +498,45 @@ fn log_state_changes(
 
 /// The cluster as the report shows it; `created` is sorted.
 fn snapshot(cluster: &Cluster, created: &[ResourceKey]) -> Vec<ClusterObject> {
-    cluster
-        .objects()
-        .map(|(key, o)| ClusterObject {
-            key: key.clone(),
-            tracked: o.tracked,
-            hook: classify::is_hook(&o.object),
-            deleting: crate::object::deletion_timestamp(&o.object).is_some(),
-            finalizers: crate::object::finalizers(&o.object)
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
-            health: health::assess(&o.object, &cluster.rules),
-            // Task keys of cluster-scoped objects carry the destination namespace (T-4).
-            created: created.binary_search(key).is_ok()
-                || (key.namespace.is_empty() && {
-                    let from = created.partition_point(|c| {
-                        (c.group.as_str(), c.kind.as_str())
-                            < (key.group.as_str(), key.kind.as_str())
-                    });
-                    created[from..]
-                        .iter()
-                        .take_while(|c| c.group == key.group && c.kind == key.kind)
-                        .any(|c| c.name == key.name)
-                }),
-        })
-        .collect()
+    let objects: Vec<_> = cluster.objects().collect();
+    // Each object is judged on its own (health, annotations): large clusters are judged
+    // in consecutive runs on every core and joined in order (the same list as one run).
+    crate::parallel::map_chunks(&objects, 1024, |run| {
+        run.iter()
+            .map(|(key, o)| ClusterObject {
+                key: (*key).clone(),
+                tracked: o.tracked,
+                hook: classify::is_hook(&o.object),
+                deleting: crate::object::deletion_timestamp(&o.object).is_some(),
+                finalizers: crate::object::finalizers(&o.object)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                health: health::assess(&o.object, &cluster.rules),
+                // Task keys of cluster-scoped objects carry the destination namespace (T-4).
+                created: was_created(created, key),
+            })
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Whether the operation created `key` (`created` is sorted); a cluster-scoped object
+/// matches a created key of any namespace (T-4 puts the destination namespace on it).
+fn was_created(created: &[ResourceKey], key: &ResourceKey) -> bool {
+    if created.binary_search(key).is_ok() {
+        return true;
+    }
+    if !key.namespace.is_empty() {
+        return false;
+    }
+    let from = created.partition_point(|c| {
+        (c.group.as_str(), c.kind.as_str()) < (key.group.as_str(), key.kind.as_str())
+    });
+    created[from..]
+        .iter()
+        .take_while(|c| c.group == key.group && c.kind == key.kind)
+        .any(|c| c.name == key.name)
 }
