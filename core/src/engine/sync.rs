@@ -177,12 +177,17 @@ async fn sync(cx: &mut Ctx) {
     let on_success = candidates(cx, DeletePolicy::HookSucceeded);
     let on_failure = candidates(cx, DeletePolicy::HookFailed);
 
-    // S-9: failure check.
-    let (sync_fail, others): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| cx.is_sync_fail(i));
-    let failed_task = others
-        .iter()
-        .copied()
-        .find(|&i| cx.completed(i) && cx.state(i) != Some(OperationState::Succeeded));
+    // S-9: failure check. `others` (every task but the SyncFail hooks) is walked, not
+    // collected: it is the whole application, on every pass.
+    let sync_fail: Vec<usize> = (0..n).filter(|&i| cx.is_sync_fail(i)).collect();
+    let others = |cx: &Ctx| {
+        (0..n)
+            .filter(|&i| !cx.is_sync_fail(i))
+            .collect::<Vec<usize>>()
+    };
+    let failed_task = (0..n).find(|&i| {
+        !cx.is_sync_fail(i) && cx.completed(i) && cx.state(i) != Some(OperationState::Succeeded)
+    });
     if let Some(i) = failed_task {
         cx.note(
             "S-9",
@@ -192,18 +197,14 @@ async fn sync(cx: &mut Ctx) {
             ),
         );
         delete_hooks(cx, &on_failure, DeleteReason::HookFailed).await;
-        let failed = sync_failed(cx, others.iter().copied());
+        let failed = sync_failed(cx, others(cx));
         fail_path(cx, &sync_fail, &failed, message::COMPLETED_UNSUCCESSFULLY).await;
         return;
     }
 
     // S-10: completion check.
-    let pending: Vec<usize> = others
-        .iter()
-        .copied()
-        .filter(|&i| cx.pending(i) && !cx.unmodified(i))
-        .collect();
-    let Some(&first) = pending.first() else {
+    let pending = |cx: &Ctx, i: usize| !cx.is_sync_fail(i) && cx.pending(i) && !cx.unmodified(i);
+    let Some(first) = (0..n).find(|&i| pending(cx, i)) else {
         delete_hooks(cx, &on_success, DeleteReason::HookSucceeded).await;
         cx.set_phase(OperationPhase::Succeeded, message::SUCCEEDED_NO_MORE);
         cx.note("S-10", "no task left to run: the operation succeeded");
@@ -212,11 +213,14 @@ async fn sync(cx: &mut Ctx) {
 
     // S-11: the current step is the first with pending tasks.
     let (phase, wave) = (cx.tasks[first].phase, cx.tasks[first].wave);
-    let last = pending[pending.len() - 1];
-    let final_wave = cx.tasks[last].phase == phase && cx.tasks[last].wave == wave;
-    let (current, remaining): (Vec<usize>, Vec<usize>) = pending
-        .iter()
-        .partition(|&&i| cx.tasks[i].phase == phase && cx.tasks[i].wave == wave);
+    let in_step = |cx: &Ctx, i: usize| cx.tasks[i].phase == phase && cx.tasks[i].wave == wave;
+    let last = (first..n).rev().find(|&i| pending(cx, i)).unwrap_or(first);
+    let final_wave = in_step(cx, last);
+    // Nothing before `first` is pending.
+    let current: Vec<usize> = (first..n)
+        .filter(|&i| in_step(cx, i) && pending(cx, i))
+        .collect();
+    let remaining = (first..n).any(|i| !in_step(cx, i) && pending(cx, i));
     cx.set_phase(OperationPhase::Running, message::RUNNING);
     cx.note(
         "S-11",
@@ -242,7 +246,7 @@ async fn sync(cx: &mut Ctx) {
     // S-14: outcome of the step.
     match state {
         RunState::Successful => {
-            if remaining.is_empty() && !current.iter().any(|&i| cx.tasks[i].hook) {
+            if !remaining && !current.iter().any(|&i| cx.tasks[i].hook) {
                 delete_hooks(cx, &on_success, DeleteReason::HookSucceeded).await;
                 cx.set_phase(OperationPhase::Succeeded, message::SUCCEEDED_ALL_RUN);
                 cx.note("S-14", "the final step holds no hook: the operation succeeds without waiting for health");
