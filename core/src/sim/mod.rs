@@ -114,7 +114,17 @@ pub fn simulate(input: &SimInput) -> SimulationReport {
     let initial_cluster = snapshot(&cluster, &[]);
     let mut sim = Sim {
         cluster,
-        trace: Vec::new(),
+        // A sizing hint, not a limit: an operation logs about six entries per object (a
+        // dry-run, an apply, health changes, results), and growing a vector of ten
+        // thousands of entries by doubling copies and touches it several times over.
+        trace: Vec::with_capacity(
+            input
+                .operations
+                .iter()
+                .map(|op| op.desired.len() * 6 + 64)
+                .sum::<usize>()
+                .min(1 << 20),
+        ),
         rules,
         max_passes: if input.max_passes == 0 {
             DEFAULT_MAX_PASSES

@@ -10,6 +10,7 @@
 use super::{Assembled, LiveSet, Prepared, ResourceKey, Task};
 use foldhash::fast::FixedState;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -21,6 +22,21 @@ pub struct JoinMemo {
     state: Option<MemoState>,
 }
 
+/// Which live key a target claimed: its own, or its key without the namespace (T-4.3).
+/// Kept instead of a copy of the key: the key is the target's, or derived from it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Claim {
+    Exact,
+    Bare,
+}
+
+fn claim_key(key: &ResourceKey, claim: Claim) -> Cow<'_, ResourceKey> {
+    match claim {
+        Claim::Exact => Cow::Borrowed(key),
+        Claim::Bare => Cow::Owned(ResourceKey::new(&key.group, &key.kind, "", &key.name)),
+    }
+}
+
 #[derive(Debug)]
 struct MemoState {
     lineage: u64,
@@ -29,7 +45,7 @@ struct MemoState {
     /// Shared with the pass that reads it; by the next update that pass is over, so the
     /// update writes in place.
     found: Arc<Vec<Option<Arc<Value>>>>,
-    claim: Vec<Option<ResourceKey>>,
+    claim: Vec<Option<Claim>>,
     /// How many targets claim each live key, and the live keys nobody claims (key order,
     /// as the prune candidates must come).
     claims: Map<ResourceKey, u32>,
@@ -108,50 +124,66 @@ impl MemoState {
         s
     }
 
-    /// Re-joins the targets a changed key can move, then fixes the unclaimed set for
-    /// every key whose claim count or presence may have changed.
+    /// Re-joins the targets a changed key can move, and fixes the unclaimed set for every
+    /// key whose claim count or presence may have changed: the changed keys and the keys
+    /// the re-joined targets claimed before and after (each checked after its last change).
     fn update(&mut self, tasks: &[Task], live: &LiveSet, changed: &[ResourceKey]) {
-        let mut affected: BTreeSet<usize> = BTreeSet::new();
+        let mut affected: Vec<usize> = Vec::new();
         for k in changed {
             affected.extend(self.by_key.get(k).into_iter().flatten());
             if k.namespace.is_empty() {
                 affected.extend(self.by_bare.get(&bare(k)).into_iter().flatten());
             }
         }
-        let mut touched: BTreeSet<ResourceKey> = changed.iter().cloned().collect();
+        affected.sort_unstable();
+        affected.dedup();
         for i in affected {
-            if let Some(old) = &self.claim[i] {
-                touched.insert(old.clone());
-            }
+            let before = self.claim[i];
             self.rejoin(i, &tasks[i], live);
-            if let Some(new) = &self.claim[i] {
-                touched.insert(new.clone());
+            for c in [before, self.claim[i]].into_iter().flatten() {
+                self.fix_unclaimed(&claim_key(&tasks[i].key, c), live);
             }
         }
-        for k in touched {
-            if live.objects.contains_key(&k) && !self.claims.contains_key(&k) {
-                self.unclaimed.insert(k);
-            } else {
-                self.unclaimed.remove(&k);
+        for k in changed {
+            self.fix_unclaimed(k, live);
+        }
+    }
+
+    fn fix_unclaimed(&mut self, k: &ResourceKey, live: &LiveSet) {
+        if live.objects.contains_key(k) && !self.claims.contains_key(k) {
+            if !self.unclaimed.contains(k) {
+                self.unclaimed.insert(k.clone());
             }
+        } else {
+            self.unclaimed.remove(k);
         }
     }
 
     /// T-4.3 for target `i` alone, moving its claim from the old live key to the new.
     fn rejoin(&mut self, i: usize, task: &Task, live: &LiveSet) {
-        if let Some(old) = self.claim[i].take()
-            && let Some(n) = self.claims.get_mut(&old)
-        {
-            *n -= 1;
-            if *n == 0 {
-                self.claims.remove(&old);
+        if let Some(old) = self.claim[i].take() {
+            let old = claim_key(&task.key, old);
+            if let Some(n) = self.claims.get_mut(&*old) {
+                *n -= 1;
+                if *n == 0 {
+                    self.claims.remove(&*old);
+                }
             }
         }
         match live.find(task) {
             Some((k, v)) => {
                 Arc::make_mut(&mut self.found)[i] = Some(v.clone());
-                *self.claims.entry(k.clone()).or_insert(0) += 1;
-                self.claim[i] = Some(k.clone());
+                match self.claims.get_mut(k) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.claims.insert(k.clone(), 1);
+                    }
+                }
+                self.claim[i] = Some(if *k == task.key {
+                    Claim::Exact
+                } else {
+                    Claim::Bare
+                });
             }
             None => Arc::make_mut(&mut self.found)[i] = None,
         }
