@@ -203,11 +203,12 @@ impl Sim {
             },
         );
         let mut state = SyncOperation::new(settings.started_at);
-        let mut applied = Vec::new();
+        // Sizing hints: an operation applies and creates about one object per manifest.
+        let mut applied = Vec::with_capacity(op.desired.len());
         let mut deleted: Vec<ResourceKey> = Vec::new();
         // Every key this operation created, sorted and deduplicated once for the snapshot
         // (pushing is cheaper than keeping ten thousand keys ordered as they come).
-        let mut created: Vec<ResourceKey> = Vec::new();
+        let mut created: Vec<ResourceKey> = Vec::with_capacity(op.desired.len());
         let mut passes = 0usize;
         let mut attempts = 1u32;
         let mut retries_done = 0u32;
@@ -269,6 +270,7 @@ impl Sim {
             let outcome = {
                 let cluster = &mut self.cluster;
                 engine::begin_pass(input).run(|effects| {
+                    effect_log.reserve(effects.len());
                     effects
                         .iter()
                         .map(|e| {
