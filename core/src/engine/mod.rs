@@ -77,6 +77,9 @@ pub struct PlanCache {
     join: Mutex<JoinMemo>,
     /// The result keys of the prepared targets and their indexes, built on first use.
     keys: OnceLock<TargetKeys>,
+    /// Result index → the target it was found for on the latest pass (`usize::MAX`: none
+    /// by address): a hint that `results_by_task` checks before any lookup.
+    result_targets: Mutex<Vec<usize>>,
 }
 
 /// One shared result key per prepared target, and two ways back from a result to its
@@ -139,6 +142,7 @@ impl PlanCache {
             prepared,
             join: Mutex::new(JoinMemo::default()),
             keys: OnceLock::new(),
+            result_targets: Mutex::new(Vec::new()),
         })
     }
 
@@ -162,10 +166,26 @@ impl PlanCache {
         let targets = self.prepared.targets();
         let index = self.target_keys();
         let mut result_of = vec![None; targets.len()];
+        // Result `r` most likely belongs to the target it belonged to on the previous pass
+        // (results are only appended): an address comparison confirms it without hashing.
+        let mut hint = self.result_targets.try_lock().ok();
+        let previous: &[usize] = hint.as_deref().map_or(&[], |h| h.as_slice());
+        let mut targets_now = Vec::with_capacity(results.len());
         for (r, res) in results.iter().enumerate() {
-            if let Some(&i) = index.by_address.get(&address(&res.key))
-                && targets[i].phase == res.sync_phase
-            {
+            let guess = previous.get(r).copied().filter(|&i| {
+                i < targets.len()
+                    && Arc::ptr_eq(&res.key, &index.keys[i])
+                    && targets[i].phase == res.sync_phase
+            });
+            let found = guess.or_else(|| {
+                index
+                    .by_address
+                    .get(&address(&res.key))
+                    .copied()
+                    .filter(|&i| targets[i].phase == res.sync_phase)
+            });
+            targets_now.push(found.unwrap_or(usize::MAX));
+            if let Some(i) = found {
                 result_of[i] = Some(r);
                 continue;
             }
@@ -174,6 +194,9 @@ impl PlanCache {
                     result_of[i] = Some(r);
                 }
             }
+        }
+        if let Some(h) = hint.as_deref_mut() {
+            *h = targets_now;
         }
         result_of
     }
