@@ -274,18 +274,23 @@ fn deployment(obj: &mut Value, status: HealthStatus, message: &str) -> Result<()
     } else {
         remove(obj, &["spec", "paused"]);
     }
-    let available = condition(
-        "Available",
-        "True",
-        "MinimumReplicasAvailable",
-        "Deployment has minimum availability.",
-    );
-    let unavailable = condition(
-        "Available",
-        "False",
-        "MinimumReplicasUnavailable",
-        "Deployment does not have minimum availability.",
-    );
+    // Built only when used: a status write is on every health step of every Deployment.
+    let available = || {
+        condition(
+            "Available",
+            "True",
+            "MinimumReplicasAvailable",
+            "Deployment has minimum availability.",
+        )
+    };
+    let unavailable = || {
+        condition(
+            "Available",
+            "False",
+            "MinimumReplicasUnavailable",
+            "Deployment does not have minimum availability.",
+        )
+    };
     let block = match status {
         Healthy | Suspended => {
             let progressing = if status == Healthy {
@@ -309,7 +314,7 @@ fn deployment(obj: &mut Value, status: HealthStatus, message: &str) -> Result<()
                 ("updatedReplicas", json!(n)),
                 ("readyReplicas", json!(n)),
                 ("availableReplicas", json!(n)),
-                ("conditions", json!([available, progressing])),
+                ("conditions", json!([available(), progressing])),
             ])
         }
         Progressing if n == 0 => status_block(vec![("observedGeneration", json!(generation - 1))]),
@@ -321,7 +326,7 @@ fn deployment(obj: &mut Value, status: HealthStatus, message: &str) -> Result<()
             (
                 "conditions",
                 json!([
-                    unavailable,
+                    unavailable(),
                     condition(
                         "Progressing",
                         "True",
@@ -339,7 +344,7 @@ fn deployment(obj: &mut Value, status: HealthStatus, message: &str) -> Result<()
             (
                 "conditions",
                 json!([
-                    unavailable,
+                    unavailable(),
                     condition(
                         "Progressing",
                         "False",

@@ -230,16 +230,30 @@ impl Cluster {
     }
 
     fn is_cluster_scoped(&self, gk: &GroupKind) -> bool {
+        self.is_cluster_scoped_kind(&gk.group, &gk.kind)
+    }
+
+    /// [`Cluster::is_cluster_scoped`] without building a `GroupKind` (asked on every
+    /// effect): the kind is compared first, as it is what differs.
+    fn is_cluster_scoped_kind(&self, group: &str, kind: &str) -> bool {
         CLUSTER_SCOPED
             .iter()
-            .any(|(g, k)| *g == gk.group && *k == gk.kind)
-            || self.crd_kinds.get(gk).copied().unwrap_or(false)
+            .any(|(g, k)| *k == kind && *g == group)
+            || (!self.crd_kinds.is_empty()
+                && self
+                    .crd_kinds
+                    .get(&GroupKind {
+                        group: group.to_string(),
+                        kind: kind.to_string(),
+                    })
+                    .copied()
+                    .unwrap_or(false))
     }
 
     /// Task keys carry the destination namespace even for cluster-scoped kinds (T-4);
     /// the cluster stores those without one.
     fn normalise(&self, key: &ResourceKey) -> ResourceKey {
-        if self.is_cluster_scoped(&key.group_kind()) && !key.namespace.is_empty() {
+        if !key.namespace.is_empty() && self.is_cluster_scoped_kind(&key.group, &key.kind) {
             ResourceKey::new(&key.group, &key.kind, "", &key.name)
         } else {
             key.clone()
