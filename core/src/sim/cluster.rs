@@ -11,6 +11,7 @@ use crate::plan::{Journal, Lineage, LiveSet, crd_defines};
 use foldhash::fast::FixedState;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -153,7 +154,7 @@ impl Cluster {
         let meta = object::metadata_mut(&mut obj);
         meta.entry("uid")
             .or_insert_with(|| json!(format!("uid-{}", self.next_uid)));
-        let key = self.normalise(&object::key(&obj));
+        let key = self.normalise(&object::key(&obj)).into_owned();
         self.dirty.insert(key.clone());
         self.objects.insert(
             key,
@@ -175,7 +176,7 @@ impl Cluster {
     }
 
     pub fn get(&self, key: &ResourceKey) -> Option<&SimObject> {
-        self.objects.get(&self.normalise(key))
+        self.objects.get(&*self.normalise(key))
     }
 
     pub fn discovery(&self) -> Discovery {
@@ -199,20 +200,21 @@ impl Cluster {
             return self.live.clone();
         }
         let live = Arc::make_mut(&mut self.live);
-        let dirty = std::mem::take(&mut self.dirty);
-        live.journal = Journal {
-            lineage: self.lineage.id(),
-            generation: live.journal.generation + 1,
-            changed: Arc::new(dirty.iter().cloned().collect()),
-        };
-        for key in dirty {
-            let current = self.objects.get(&key);
+        // The dirty keys move into the journal (in key order); the snapshot is updated
+        // from there, copying a key only when it is new to the snapshot.
+        let changed: Arc<Vec<ResourceKey>> =
+            Arc::new(std::mem::take(&mut self.dirty).into_iter().collect());
+        for key in changed.iter() {
+            let current = self.objects.get(key);
             match current.filter(|o| o.tracked) {
-                Some(o) => {
-                    live.objects.insert(key.clone(), o.object.clone());
-                }
+                Some(o) => match live.objects.get_mut(key) {
+                    Some(slot) => *slot = o.object.clone(),
+                    None => {
+                        live.objects.insert(key.clone(), o.object.clone());
+                    }
+                },
                 None => {
-                    live.objects.remove(&key);
+                    live.objects.remove(key);
                 }
             }
             if key.group.is_empty()
@@ -226,6 +228,11 @@ impl Cluster {
                 }
             }
         }
+        live.journal = Journal {
+            lineage: self.lineage.id(),
+            generation: live.journal.generation + 1,
+            changed,
+        };
         self.live.clone()
     }
 
@@ -252,11 +259,18 @@ impl Cluster {
 
     /// Task keys carry the destination namespace even for cluster-scoped kinds (T-4);
     /// the cluster stores those without one.
-    fn normalise(&self, key: &ResourceKey) -> ResourceKey {
+    fn normalise<'k>(&self, key: &'k ResourceKey) -> Cow<'k, ResourceKey> {
         if !key.namespace.is_empty() && self.is_cluster_scoped_kind(&key.group, &key.kind) {
-            ResourceKey::new(&key.group, &key.kind, "", &key.name)
+            Cow::Owned(ResourceKey::new(&key.group, &key.kind, "", &key.name))
         } else {
-            key.clone()
+            Cow::Borrowed(key)
+        }
+    }
+
+    /// Marks `key` written since the last snapshot (copied only the first time).
+    fn mark_dirty(&mut self, key: &ResourceKey) {
+        if !self.dirty.contains(key) {
+            self.dirty.insert(key.clone());
         }
     }
 
@@ -298,7 +312,7 @@ impl Cluster {
                             && object::remove_finalizer(Arc::make_mut(&mut o.object), finalizer)
                         {
                             self.changes += 1;
-                            self.dirty.insert(nk.clone());
+                            self.mark_dirty(&nk);
                         }
                         self.collect_if_done(&nk, events);
                         EffectResult::Ok {
@@ -390,13 +404,13 @@ impl Cluster {
                     if merged != *old.object {
                         self.changes += 1;
                     }
-                    self.dirty.insert(nk.clone());
+                    self.mark_dirty(&nk);
                     if let Some(o) = self.objects.get_mut(&nk) {
                         o.object = Arc::new(merged);
                         o.tracked = o.tracked || tracked;
                     }
                     if spec_changed {
-                        self.dirty.insert(nk.clone());
+                        self.mark_dirty(&nk);
                         bump_generation(self.objects.get_mut(&nk));
                         self.start_timeline(&nk, events);
                     }
@@ -461,7 +475,7 @@ impl Cluster {
             "creationTimestamp".into(),
             json!(format!("+{}ms", self.now)),
         );
-        self.dirty.insert(nk.clone());
+        self.mark_dirty(&nk);
         self.objects.insert(
             nk.clone(),
             SimObject {
@@ -517,7 +531,7 @@ impl Cluster {
         }
         if !marked || (hangs && !stuck) {
             self.changes += 1;
-            self.dirty.insert(nk.clone());
+            self.mark_dirty(&nk);
         }
         self.collect_if_done(&nk, events);
         EffectResult::Ok {
@@ -541,7 +555,7 @@ impl Cluster {
     // --- the controllers -------------------------------------------------------------------
 
     fn remove(&mut self, nk: &ResourceKey) {
-        self.dirty.insert(nk.clone());
+        self.mark_dirty(&nk);
         self.objects.remove(nk);
     }
 
@@ -579,8 +593,6 @@ impl Cluster {
         {
             Ok((written, verified)) => {
                 o.object = Arc::new(written);
-                self.changes += 1;
-                self.dirty.insert(nk.clone());
                 let h = verified.or_else(|| health::assess(&o.object, rules));
                 let (status, message) = match h {
                     Some(h) => (h.status, h.message),
@@ -591,6 +603,8 @@ impl Cluster {
                     status,
                     message,
                 });
+                self.changes += 1;
+                self.mark_dirty(nk);
             }
             Err(e) => events.push(ClusterEvent::Note {
                 text: format!(

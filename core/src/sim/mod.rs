@@ -276,7 +276,9 @@ impl Sim {
                         .map(|e| {
                             let mut events = Vec::new();
                             let r = cluster.perform(e, &mut events);
-                            effect_log.push((e.clone(), r.clone(), events));
+                            // What the report keeps of the effect, not a copy of it.
+                            record_effect(e, &r, &mut applied, &mut deleted, &mut created);
+                            effect_log.push((Call::from(e), CallResult::from(&r), events));
                             r
                         })
                         .collect()
@@ -292,16 +294,8 @@ impl Sim {
                     },
                 );
             }
-            for (effect, result, events) in effect_log {
-                self.record_effect(&effect, &result, &mut applied, &mut deleted, &mut created);
-                self.log(
-                    index,
-                    passes,
-                    TraceEvent::Effect {
-                        call: Call::from(&effect),
-                        result: CallResult::from(&result),
-                    },
-                );
+            for (call, result, events) in effect_log {
+                self.log(index, passes, TraceEvent::Effect { call, result });
                 for change in events {
                     self.log(index, passes, TraceEvent::Cluster { change });
                 }
@@ -437,39 +431,39 @@ impl Sim {
             }),
         }
     }
+}
 
-    fn record_effect(
-        &mut self,
-        effect: &engine::Effect,
-        result: &engine::EffectResult,
-        applied: &mut Vec<TaskRef>,
-        deleted: &mut Vec<ResourceKey>,
-        created: &mut Vec<ResourceKey>,
-    ) {
-        match effect {
-            engine::Effect::Apply {
-                key,
-                phase,
-                dry_run: false,
-                ..
-            } => {
-                applied.push(TaskRef {
-                    phase: *phase,
-                    key: key.clone(),
-                });
-                if let engine::EffectResult::Ok { message } = result
-                    && (message.ends_with(" created")
-                        || message.ends_with(" replaced")
-                        || message.ends_with("serverside-applied"))
-                {
-                    created.push(key.clone());
-                }
+/// What the report keeps of one effect: applied tasks, deleted keys, created keys.
+fn record_effect(
+    effect: &engine::Effect,
+    result: &engine::EffectResult,
+    applied: &mut Vec<TaskRef>,
+    deleted: &mut Vec<ResourceKey>,
+    created: &mut Vec<ResourceKey>,
+) {
+    match effect {
+        engine::Effect::Apply {
+            key,
+            phase,
+            dry_run: false,
+            ..
+        } => {
+            applied.push(TaskRef {
+                phase: *phase,
+                key: key.clone(),
+            });
+            if let engine::EffectResult::Ok { message } = result
+                && (message.ends_with(" created")
+                    || message.ends_with(" replaced")
+                    || message.ends_with("serverside-applied"))
+            {
+                created.push(key.clone());
             }
-            engine::Effect::Delete { key, .. } if !deleted.contains(key) => {
-                deleted.push(key.clone());
-            }
-            _ => {}
         }
+        engine::Effect::Delete { key, .. } if !deleted.contains(key) => {
+            deleted.push(key.clone());
+        }
+        _ => {}
     }
 }
 
