@@ -13,7 +13,7 @@ use std::fmt;
 /// what a derive gives, written out to compare without a libc call per field
 /// ([`crate::short_cmp`]). The *plan* order is defined in [`crate::plan`] (spec T-7, T-8
 /// and hookline's documented tie-breaks).
-#[derive(Clone, Debug, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceKey {
     /// API group; empty for the core group.
@@ -56,6 +56,16 @@ impl PartialEq for ResourceKey {
             && eq(self.kind.as_bytes(), other.kind.as_bytes())
             && eq(self.namespace.as_bytes(), other.namespace.as_bytes())
             && eq(self.group.as_bytes(), other.group.as_bytes())
+    }
+}
+
+/// Hashes exactly what `eq` compares, as a derive would.
+impl std::hash::Hash for ResourceKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.group.hash(state);
+        self.kind.hash(state);
+        self.namespace.hash(state);
+        self.name.hash(state);
     }
 }
 

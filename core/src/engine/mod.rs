@@ -94,7 +94,7 @@ struct TargetKeys {
     keys: Vec<Arc<ResourceKey>>,
     by_address: HashMap<usize, usize, FixedState>,
     /// Built on the first result that needs it (none, when a simulator drives the passes).
-    by_value: OnceLock<HashMap<ResourceKey, Vec<(SyncPhase, usize)>, FixedState>>,
+    by_value: OnceLock<ByValue>,
 }
 
 impl TargetKeys {
@@ -112,10 +112,7 @@ impl TargetKeys {
         }
     }
 
-    fn by_value(
-        &self,
-        targets: &[crate::plan::Task],
-    ) -> &HashMap<ResourceKey, Vec<(SyncPhase, usize)>, FixedState> {
+    fn by_value(&self, targets: &[crate::plan::Task]) -> &ByValue {
         self.by_value.get_or_init(|| {
             let mut by_value: HashMap<_, Vec<_>, FixedState> = HashMap::default();
             for (i, t) in targets.iter().enumerate() {
@@ -128,6 +125,9 @@ impl TargetKeys {
         })
     }
 }
+
+/// Result key → (sync phase, index) of the prepared targets with that key.
+type ByValue = HashMap<ResourceKey, Vec<(SyncPhase, usize)>, FixedState>;
 
 fn address(key: &Arc<ResourceKey>) -> usize {
     Arc::as_ptr(key) as usize

@@ -475,7 +475,7 @@ impl Cluster {
             "creationTimestamp".into(),
             json!(format!("+{}ms", self.now)),
         );
-        self.mark_dirty(&nk);
+        self.mark_dirty(nk);
         self.objects.insert(
             nk.clone(),
             SimObject {
@@ -555,7 +555,7 @@ impl Cluster {
     // --- the controllers -------------------------------------------------------------------
 
     fn remove(&mut self, nk: &ResourceKey) {
-        self.mark_dirty(&nk);
+        self.mark_dirty(nk);
         self.objects.remove(nk);
     }
 
