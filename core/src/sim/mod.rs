@@ -189,7 +189,11 @@ impl Sim {
         let begin = self.cluster.now();
         // The desired-only half of every pass's task list, computed once (engine::PlanCache).
         let plan_cache = PlanCache::new(op.desired.clone(), settings.clone());
-        let static_plan = plan_cache.static_plan(&self.cluster.live_set());
+        let static_plan = if engine::SMALL_MODULE {
+            plan::plan(&op.desired, &self.cluster.live_set(), &settings)
+        } else {
+            plan_cache.static_plan(&self.cluster.live_set())
+        };
         debug_assert_eq!(
             static_plan,
             plan::plan(&op.desired, &self.cluster.live_set(), &settings)
