@@ -24,6 +24,12 @@ for variant in pkg pkg-explore; do
     cargo build -p hookline-wasm --target wasm32-unknown-unknown --profile wasm-release $features
     wasm-bindgen "$wasm" --out-dir "web/$variant" --target web --remove-name-section --remove-producers-section
     web/node_modules/.bin/wasm-opt -Oz --converge "web/$variant/hookline_wasm_bg.wasm" -o "web/$variant/hookline_wasm_bg.wasm"
+    gz=$(gzip -9 -c "web/$variant/hookline_wasm_bg.wasm" | wc -c)
     printf 'build-wasm: web/%s/hookline_wasm_bg.wasm %s bytes, %s gzip\n' "$variant" \
-        "$(wc -c < "web/$variant/hookline_wasm_bg.wasm")" "$(gzip -9 -c "web/$variant/hookline_wasm_bg.wasm" | wc -c)"
+        "$(wc -c < "web/$variant/hookline_wasm_bg.wasm")" "$gz"
+    # The start module's budget (docs/benchmarks.md). A warning, not a failure: the size
+    # moves by hundreds of bytes between Rust releases, and the margin is small.
+    if [ "$variant" = pkg ] && [ "$gz" -gt 400000 ]; then
+        echo "build-wasm: WARNING: web/pkg is $gz B gzip, over its 400,000 B budget (docs/benchmarks.md)" >&2
+    fi
 done
