@@ -138,6 +138,14 @@ impl MemoState {
         affected.sort_unstable();
         affected.dedup();
         for i in affected {
+            // The common case: the target's own key was written (a status, a finalizer)
+            // and is still live. Only its object moves; no claim changes.
+            if self.claim[i] == Some(Claim::Exact)
+                && let Some(v) = live.objects.get(&tasks[i].key)
+            {
+                Arc::make_mut(&mut self.found)[i] = Some(v.clone());
+                continue;
+            }
             let before = self.claim[i];
             self.rejoin(i, &tasks[i], live);
             for c in [before, self.claim[i]].into_iter().flatten() {
