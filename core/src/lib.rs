@@ -20,6 +20,15 @@ pub mod reference;
 pub mod scenario;
 mod short_cmp;
 pub mod sim;
+
+/// The playground's WebAssembly module has a size budget (docs/benchmarks.md) and
+/// simulates applications of tens of objects, so what only pays off on thousands of
+/// objects is left out of it: the live-join memo (`engine::PlanCache::assemble`), results
+/// found by key address and the sorted fast path of `Ctx::finish` (`engine::context`), the
+/// static plan from the prepared tasks (`sim`) and the inline key comparison
+/// (`short_cmp`). Each is an optimisation with the same outcome as the plain path, which
+/// the native suites check (debug builds compare the memos with full recomputations).
+pub(crate) const SMALL_MODULE: bool = cfg!(target_family = "wasm");
 pub mod yaml;
 
 pub use model::{GroupKind, ResourceKey, Source, SyncPhase};

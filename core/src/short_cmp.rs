@@ -15,9 +15,8 @@ const INLINE_MAX: usize = 64;
 /// Lexicographic byte order, as `a.cmp(b)`.
 #[inline]
 pub(crate) fn cmp(a: &[u8], b: &[u8]) -> Ordering {
-    if cfg!(target_family = "wasm") {
-        // The playground's module has a size budget and small inputs: one library routine
-        // instead of this loop inlined into every map.
+    if crate::SMALL_MODULE {
+        // One library routine instead of this loop inlined into every map.
         return a.cmp(b);
     }
     let n = a.len().min(b.len());
@@ -46,7 +45,7 @@ pub(crate) fn cmp(a: &[u8], b: &[u8]) -> Ordering {
 /// Byte equality, as `a == b`.
 #[inline]
 pub(crate) fn eq(a: &[u8], b: &[u8]) -> bool {
-    if cfg!(target_family = "wasm") {
+    if crate::SMALL_MODULE {
         return a == b;
     }
     a.len() == b.len() && (a.len() > INLINE_MAX && a == b || cmp(a, b) == Ordering::Equal)

@@ -50,7 +50,7 @@ impl Ctx {
         // The state moves into the context (nothing reads `input.state` after this).
         let op = std::mem::replace(&mut input.state, SyncOperation::new(0));
         let shared_keys =
-            cache.filter(|c| !super::SMALL_MODULE && Arc::ptr_eq(&set.tasks, c.prepared.targets()));
+            cache.filter(|c| !crate::SMALL_MODULE && Arc::ptr_eq(&set.tasks, c.prepared.targets()));
         let result_of = match &shared_keys {
             // The prepared targets are the whole list: look each result up in their index,
             // built once per operation, instead of indexing every result on every pass.
@@ -94,7 +94,7 @@ impl Ctx {
         };
         // Results are appended in `order`, so they are almost always sorted already: then
         // the changed ones are found without moving any (this runs on every pass).
-        let changed = if !super::SMALL_MODULE && state.results.is_sorted_by_key(|r| r.order) {
+        let changed = if !crate::SMALL_MODULE && state.results.is_sorted_by_key(|r| r.order) {
             let touched = self.originals.keys().copied();
             let new = self.initial_results..state.results.len();
             touched

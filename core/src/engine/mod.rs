@@ -21,6 +21,7 @@ mod tests;
 pub use pass::{Pass, PassStep};
 pub use types::*;
 
+use crate::SMALL_MODULE;
 use crate::health::HealthRules;
 use crate::manifest::Manifest;
 use crate::model::{GroupKind, ResourceKey, SyncPhase};
@@ -28,14 +29,6 @@ use crate::plan::{Assembled, JoinMemo, LiveSet, Prepared, SyncSettings};
 use foldhash::fast::FixedState;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
-
-/// The playground's WebAssembly module has a size budget (docs/benchmarks.md) and
-/// simulates applications of tens of objects: the per-pass memos that make simulations of
-/// thousands of objects fast (the live-join memo, results found by key address) are left
-/// out of it. They are optimisations only — every pass computes the same outcome without
-/// them, as the native test suites check (debug builds compare each memo with a full
-/// recomputation).
-pub(crate) const SMALL_MODULE: bool = cfg!(target_family = "wasm");
 
 /// Which kinds the API server serves (discovery, T-5).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

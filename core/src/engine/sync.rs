@@ -177,14 +177,9 @@ async fn sync(cx: &mut Ctx) {
     let on_success = candidates(cx, DeletePolicy::HookSucceeded);
     let on_failure = candidates(cx, DeletePolicy::HookFailed);
 
-    // S-9: failure check. `others` (every task but the SyncFail hooks) is walked, not
-    // collected: it is the whole application, on every pass.
+    // S-9: failure check. The other tasks (all but the SyncFail hooks) are walked, not
+    // collected: they are the whole application, on every pass.
     let sync_fail: Vec<usize> = (0..n).filter(|&i| cx.is_sync_fail(i)).collect();
-    let others = |cx: &Ctx| {
-        (0..n)
-            .filter(|&i| !cx.is_sync_fail(i))
-            .collect::<Vec<usize>>()
-    };
     let failed_task = (0..n).find(|&i| {
         !cx.is_sync_fail(i) && cx.completed(i) && cx.state(i) != Some(OperationState::Succeeded)
     });
@@ -197,7 +192,7 @@ async fn sync(cx: &mut Ctx) {
             ),
         );
         delete_hooks(cx, &on_failure, DeleteReason::HookFailed).await;
-        let failed = sync_failed(cx, others(cx));
+        let failed = sync_failed(cx, (0..n).filter(|&i| !cx.is_sync_fail(i)));
         fail_path(cx, &sync_fail, &failed, message::COMPLETED_UNSUCCESSFULLY).await;
         return;
     }

@@ -189,7 +189,7 @@ impl Sim {
         let begin = self.cluster.now();
         // The desired-only half of every pass's task list, computed once (engine::PlanCache).
         let plan_cache = PlanCache::new(op.desired.clone(), settings.clone());
-        let static_plan = if engine::SMALL_MODULE {
+        let static_plan = if crate::SMALL_MODULE {
             plan::plan(&op.desired, &self.cluster.live_set(), &settings)
         } else {
             plan_cache.static_plan(&self.cluster.live_set())
@@ -411,6 +411,8 @@ impl Sim {
                 },
             );
         }
+        created.sort_unstable();
+        created.dedup();
         OperationReport {
             index,
             phase: state.phase,
@@ -428,11 +430,7 @@ impl Sim {
             results: state.results,
             applied,
             deleted,
-            cluster: snapshot(&self.cluster, {
-                created.sort_unstable();
-                created.dedup();
-                &created
-            }),
+            cluster: snapshot(&self.cluster, &created),
         }
     }
 }
