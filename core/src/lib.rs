@@ -31,4 +31,4 @@ pub mod sim;
 pub(crate) const SMALL_MODULE: bool = cfg!(target_family = "wasm");
 pub mod yaml;
 
-pub use model::{GroupKind, ResourceKey, Source, SyncPhase};
+pub use model::{GroupKind, KeyParts, ResourceKey, Source, SyncPhase};

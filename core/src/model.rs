@@ -6,22 +6,58 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// The identity Argo CD keys tasks and results by: `(group, kind, namespace, name)`.
+///
+/// A key is shared, not copied: it points at one immutable [`KeyParts`] (read its fields
+/// through `Deref`: `key.name`), so the copies a simulation makes of every key — task,
+/// result, effect, trace entry, cluster object, live view — cost a reference count
+/// instead of four string allocations. Equality, hashing and order are those of the parts.
 ///
 /// `Ord` is only a container order (maps, sets): field by field, each field by its bytes —
 /// what a derive gives, written out to compare without a libc call per field
 /// ([`crate::short_cmp`]). The *plan* order is defined in [`crate::plan`] (spec T-7, T-8
 /// and hookline's documented tie-breaks).
-#[derive(Clone, Debug, Eq, Serialize, Deserialize)]
+#[derive(Clone, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ResourceKey(Arc<KeyParts>);
+
+/// The fields of a [`ResourceKey`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ResourceKey {
+pub struct KeyParts {
     /// API group; empty for the core group.
     pub group: String,
     pub kind: String,
     /// Empty for cluster-scoped objects (before enrichment, spec T-4).
     pub namespace: String,
     pub name: String,
+}
+
+impl std::ops::Deref for ResourceKey {
+    type Target = KeyParts;
+    fn deref(&self) -> &KeyParts {
+        &self.0
+    }
+}
+
+impl From<KeyParts> for ResourceKey {
+    fn from(parts: KeyParts) -> Self {
+        ResourceKey(Arc::new(parts))
+    }
+}
+
+/// Prints as the struct it used to be, `ResourceKey { group: .., kind: .., .. }`.
+impl fmt::Debug for ResourceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResourceKey")
+            .field("group", &self.group)
+            .field("kind", &self.kind)
+            .field("namespace", &self.namespace)
+            .field("name", &self.name)
+            .finish()
+    }
 }
 
 impl ResourceKey {
@@ -31,12 +67,34 @@ impl ResourceKey {
         namespace: impl Into<String>,
         name: impl Into<String>,
     ) -> Self {
-        ResourceKey {
+        KeyParts {
             group: group.into(),
             kind: kind.into(),
             namespace: namespace.into(),
             name: name.into(),
         }
+        .into()
+    }
+
+    /// The fields, for changing one (copied first if another key shares them).
+    pub fn parts_mut(&mut self) -> &mut KeyParts {
+        Arc::make_mut(&mut self.0)
+    }
+
+    /// The fields, owned (copied only if another key shares them).
+    pub fn into_parts(self) -> KeyParts {
+        Arc::unwrap_or_clone(self.0)
+    }
+
+    /// Whether both keys share one allocation: equal without comparing a byte.
+    pub fn same(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The address of the shared parts: equal for the copies of one key (an identity
+    /// for indexes that would otherwise hash the strings).
+    pub fn addr(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
     }
 
     /// `group/Kind` as used in discovery and CRD matching (`/Kind` never printed: core is just `Kind`).
@@ -51,6 +109,9 @@ impl ResourceKey {
 impl PartialEq for ResourceKey {
     fn eq(&self, other: &Self) -> bool {
         use crate::short_cmp::eq;
+        if self.same(other) {
+            return true;
+        }
         // The name first: it is what differs between two keys of one application.
         eq(self.name.as_bytes(), other.name.as_bytes())
             && eq(self.kind.as_bytes(), other.kind.as_bytes())
@@ -72,6 +133,9 @@ impl std::hash::Hash for ResourceKey {
 impl Ord for ResourceKey {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         use crate::short_cmp::cmp;
+        if self.same(other) {
+            return std::cmp::Ordering::Equal;
+        }
         cmp(self.group.as_bytes(), other.group.as_bytes())
             .then_with(|| cmp(self.kind.as_bytes(), other.kind.as_bytes()))
             .then_with(|| cmp(self.namespace.as_bytes(), other.namespace.as_bytes()))
@@ -251,5 +315,44 @@ mod tests {
                 assert_eq!(a == b, tuple(a) == tuple(b), "{a} {b}");
             }
         }
+    }
+
+    /// A copy shares the parts; a key built from equal strings does not, yet is equal,
+    /// hashes the same and orders the same. Changing one copy leaves the other alone.
+    #[test]
+    fn copies_share_parts_and_compare_by_value() {
+        use std::hash::BuildHasher;
+        let a = ResourceKey::new("apps", "Deployment", "default", "web");
+        let copy = a.clone();
+        let rebuilt = ResourceKey::new("apps", "Deployment", "default", "web");
+        assert!(a.same(&copy) && a.addr() == copy.addr());
+        assert!(!a.same(&rebuilt));
+        assert_eq!(a, rebuilt);
+        assert_eq!(a.cmp(&rebuilt), std::cmp::Ordering::Equal);
+        let h = foldhash::fast::FixedState::with_seed(1);
+        assert_eq!(h.hash_one(&a), h.hash_one(&rebuilt));
+
+        let mut changed = copy.clone();
+        changed.parts_mut().namespace = "other".into();
+        assert_eq!(copy.namespace, "default");
+        assert_eq!(changed.namespace, "other");
+        assert!(copy < changed);
+    }
+
+    /// The JSON form and the debug form are those of the four fields.
+    #[test]
+    fn key_serialises_as_its_fields() {
+        let k = ResourceKey::new("", "ConfigMap", "ns", "c");
+        let json = serde_json::to_string(&k).expect("serialises");
+        assert_eq!(
+            json,
+            r#"{"group":"","kind":"ConfigMap","namespace":"ns","name":"c"}"#
+        );
+        let back: ResourceKey = serde_json::from_str(&json).expect("parses");
+        assert_eq!(back, k);
+        assert_eq!(
+            format!("{k:?}"),
+            r#"ResourceKey { group: "", kind: "ConfigMap", namespace: "ns", name: "c" }"#
+        );
     }
 }

@@ -51,7 +51,7 @@ fn pod(name: &str) -> String {
 }
 
 fn names(ms: &[Manifest]) -> Vec<String> {
-    ms.iter().map(|m| m.key().name).collect()
+    ms.iter().map(|m| m.key().name.clone()).collect()
 }
 
 fn files(ms: &[Manifest], root: &str) -> Vec<String> {

@@ -101,7 +101,7 @@ pub fn attempts(report: &SimulationReport) -> Vec<Attempt> {
                     Some(OperationState::Failed | OperationState::Error)
                 ) {
                     a.failures
-                        .push((entry.pass, result.sync_phase, (*result.key).clone()));
+                        .push((entry.pass, result.sync_phase, result.key.clone()));
                 }
             }
             TraceEvent::Phase { phase, message } => {

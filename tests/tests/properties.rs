@@ -321,7 +321,7 @@ proptest! {
             for t in tasks(&op.plan).filter(|t| t.hook) {
                 let key = task_key(t);
                 let synced = op.results.iter().any(|r| {
-                    *r.key == key && r.sync_phase == t.phase
+                    r.key == key && r.sync_phase == t.phase
                         && r.status == Some(hookline_core::engine::ResultCode::Synced)
                 });
                 if t.delete_policies.contains(&policy) {

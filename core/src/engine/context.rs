@@ -1,7 +1,6 @@
 //! The working state of one pass: tasks joined with their stored results.
 
 use super::PassInput;
-use super::PlanCache;
 use super::pass::Io;
 use super::types::*;
 use crate::classify::{self, DeletePolicy};
@@ -35,9 +34,6 @@ pub(crate) struct Ctx {
     initial_results: usize,
     pub wave_callback: Option<WaveCallback>,
     pub notes: Vec<Note>,
-    /// The operation's plan cache when the tasks are its prepared targets: new results
-    /// then share their target's key (`PlanCache::target_key`).
-    shared_keys: Option<Arc<PlanCache>>,
 }
 
 impl Ctx {
@@ -49,9 +45,9 @@ impl Ctx {
         };
         // The state moves into the context (nothing reads `input.state` after this).
         let op = std::mem::replace(&mut input.state, SyncOperation::new(0));
-        let shared_keys =
+        let whole_targets =
             cache.filter(|c| !crate::SMALL_MODULE && Arc::ptr_eq(&set.tasks, c.prepared.targets()));
-        let result_of = match &shared_keys {
+        let result_of = match &whole_targets {
             // The prepared targets are the whole list: look each result up in their index,
             // built once per operation, instead of indexing every result on every pass.
             Some(cache) => {
@@ -76,7 +72,6 @@ impl Ctx {
             input,
             wave_callback: None,
             notes: Vec::new(),
-            shared_keys,
         }
     }
 
@@ -201,10 +196,7 @@ impl Ctx {
                 let order = self.next_order;
                 self.next_order += 1;
                 self.op.results.push(TaskResult {
-                    key: match &self.shared_keys {
-                        Some(cache) => cache.target_key(i),
-                        None => Arc::new(t.key.clone()),
-                    },
+                    key: t.key.clone(),
                     sync_phase: t.phase,
                     status,
                     hook_phase: state,
@@ -302,7 +294,7 @@ fn index_results(tasks: &[Task], results: &[TaskResult]) -> Vec<Option<usize>> {
     let index: HashMap<(SyncPhase, &ResourceKey), usize, FixedState> = results
         .iter()
         .enumerate()
-        .map(|(i, r)| ((r.sync_phase, &*r.key), i))
+        .map(|(i, r)| ((r.sync_phase, &r.key), i))
         .collect();
     tasks
         .iter()

@@ -83,16 +83,14 @@ pub struct PlanCache {
     result_targets: Mutex<Vec<usize>>,
 }
 
-/// One shared result key per prepared target, and two ways back from a result to its
-/// target. A result recorded by a pass over the prepared targets holds the very `Arc` of
-/// its target's key, so its target is found from the key's address alone (no hashing or
-/// comparing of strings: this lookup runs for every result on every pass). Results whose
-/// key came from elsewhere (a state read back from JSON, a task added by a pass) fall back
-/// to a lookup by value. An address identifies the allocation: the result keeps it alive,
-/// so no other key can have it.
+/// Two ways back from a result to its prepared target. A result recorded by a pass holds
+/// a copy of its task's key, which shares the target's key parts, so its target is found
+/// from the parts' address alone (no hashing or comparing of strings: this lookup runs for
+/// every result on every pass). Results whose key came from elsewhere (a state read back
+/// from JSON, a task added by a pass) fall back to a lookup by value. An address
+/// identifies the allocation: the target keeps it alive, so no other key can have it.
 #[derive(Debug)]
 struct TargetKeys {
-    keys: Vec<Arc<ResourceKey>>,
     by_address: HashMap<usize, usize, FixedState>,
     /// Built on the first result that needs it (none, when a simulator drives the passes).
     by_value: OnceLock<ByValue>,
@@ -100,14 +98,12 @@ struct TargetKeys {
 
 impl TargetKeys {
     fn new(targets: &[crate::plan::Task]) -> TargetKeys {
-        let keys: Vec<Arc<ResourceKey>> = targets.iter().map(|t| Arc::new(t.key.clone())).collect();
-        let by_address = keys
+        let by_address = targets
             .iter()
             .enumerate()
-            .map(|(i, k)| (address(k), i))
+            .map(|(i, t)| (t.key.addr(), i))
             .collect();
         TargetKeys {
-            keys,
             by_address,
             by_value: OnceLock::new(),
         }
@@ -129,10 +125,6 @@ impl TargetKeys {
 
 /// Result key → (sync phase, index) of the prepared targets with that key.
 type ByValue = HashMap<ResourceKey, Vec<(SyncPhase, usize)>, FixedState>;
-
-fn address(key: &Arc<ResourceKey>) -> usize {
-    Arc::as_ptr(key) as usize
-}
 
 impl PlanCache {
     pub fn new(desired: Arc<Vec<Manifest>>, settings: Arc<SyncSettings>) -> Arc<PlanCache> {
@@ -178,13 +170,13 @@ impl PlanCache {
         for (r, res) in results.iter().enumerate() {
             let guess = previous.get(r).copied().filter(|&i| {
                 i < targets.len()
-                    && Arc::ptr_eq(&res.key, &index.keys[i])
+                    && res.key.same(&targets[i].key)
                     && targets[i].phase == res.sync_phase
             });
             let found = guess.or_else(|| {
                 index
                     .by_address
-                    .get(&address(&res.key))
+                    .get(&res.key.addr())
                     .copied()
                     .filter(|&i| targets[i].phase == res.sync_phase)
             });
@@ -193,7 +185,7 @@ impl PlanCache {
                 result_of[i] = Some(r);
                 continue;
             }
-            for &(phase, i) in index.by_value(targets).get(&*res.key).into_iter().flatten() {
+            for &(phase, i) in index.by_value(targets).get(&res.key).into_iter().flatten() {
                 if phase == res.sync_phase {
                     result_of[i] = Some(r);
                 }
@@ -208,11 +200,6 @@ impl PlanCache {
     fn target_keys(&self) -> &TargetKeys {
         self.keys
             .get_or_init(|| TargetKeys::new(self.prepared.targets()))
-    }
-
-    /// The shared result key of prepared target `i` (see [`TargetKeys`]).
-    fn target_key(&self, i: usize) -> Arc<ResourceKey> {
-        self.target_keys().keys[i].clone()
     }
 
     /// Built from these very manifests (same allocation) and equal settings.

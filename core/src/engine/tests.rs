@@ -646,7 +646,7 @@ fn stored(
     order: usize,
 ) -> TaskResult {
     TaskResult {
-        key: k.into(),
+        key: k,
         sync_phase: phase,
         status: Some(status),
         hook_phase: Some(state),

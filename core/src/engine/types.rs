@@ -75,10 +75,10 @@ impl ResultCode {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskResult {
-    /// Shared with the task that recorded it: a pass finds a result's task by the key's
-    /// address (`PlanCache::results_by_task`), not by hashing and comparing its strings.
+    /// Shares its parts with the task that recorded it: a pass finds a result's task by
+    /// their address (`PlanCache::results_by_task`), not by hashing and comparing strings.
     #[serde(flatten)]
-    pub key: Arc<ResourceKey>,
+    pub key: ResourceKey,
     pub sync_phase: SyncPhase,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub status: Option<ResultCode>,
@@ -119,7 +119,7 @@ impl SyncOperation {
     pub fn result(&self, phase: SyncPhase, key: &ResourceKey) -> Option<&TaskResult> {
         self.results
             .iter()
-            .find(|r| r.sync_phase == phase && *r.key == *key)
+            .find(|r| r.sync_phase == phase && r.key == *key)
     }
 }
 

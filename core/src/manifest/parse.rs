@@ -529,7 +529,7 @@ mod tests {
         let got = parse_str(&text, "a.yaml").unwrap();
         let where_: Vec<_> = got
             .iter()
-            .map(|m| (m.source.document, m.source.line, m.key().name))
+            .map(|m| (m.source.document, m.source.line, m.key().name.clone()))
             .collect();
         assert_eq!(
             where_,
@@ -586,7 +586,7 @@ items:
         let got = parse_str(text, "l.yaml").unwrap();
         let names: Vec<_> = got
             .iter()
-            .map(|m| (m.key().kind, m.source.document, m.source.line))
+            .map(|m| (m.key().kind.clone(), m.source.document, m.source.line))
             .collect();
         assert_eq!(
             names,

@@ -304,18 +304,25 @@ fn number_apply_groups(tasks: &mut [PlannedTask]) {
 
 /// The output form of a task (its apply group is numbered per step, T-11).
 fn planned(t: Task) -> PlannedTask {
+    let reference = t.reference();
+    let crate::model::KeyParts {
+        group,
+        kind,
+        namespace,
+        name,
+    } = t.key.into_parts();
     PlannedTask {
-        reference: t.reference(),
+        reference,
         phase: t.phase,
         wave: t.wave,
         action: t.action,
         hook: t.hook,
         live: t.live.is_some(),
         apply_group: 0,
-        group: t.key.group,
-        kind: t.key.kind,
-        namespace: t.key.namespace,
-        name: t.key.name,
+        group,
+        kind,
+        namespace,
+        name,
         delete_policies: t.delete_policies,
         source: t.source,
         notes: t.notes,

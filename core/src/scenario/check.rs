@@ -54,7 +54,7 @@ impl Universe {
                     ));
                 }
             }
-            tasks.extend(op.results.iter().map(|r| (r.sync_phase, (*r.key).clone())));
+            tasks.extend(op.results.iter().map(|r| (r.sync_phase, r.key.clone())));
             objects.extend(op.cluster.iter().map(|o| o.key.clone()));
             objects.extend(
                 op.plan
