@@ -14,6 +14,7 @@
 //! would reject is not noticed here.
 
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// A conversion failure: the offending field's path and what was wrong.
 pub(crate) type Conv<T> = Result<T, String>;
@@ -33,36 +34,73 @@ fn mismatch(at: &str, want: &str, got: &Value) -> String {
     format!("{at}: expected {want}, got {}", type_name(got))
 }
 
+/// Where a typed view sits, for error messages: written out only when a conversion fails
+/// (a check reads every status it judges, and almost all of them convert).
+#[derive(Clone, Copy)]
+enum Base<'a> {
+    /// A path from the object's root (`""` for the root itself).
+    Path(&'a str),
+    /// Element `index` of the list at the path.
+    Element(&'a str, usize),
+}
+
 /// A typed view over one JSON value (the object, or an element of a list), remembering its
 /// path for error messages.
 #[derive(Clone, Copy)]
 pub(crate) struct Typed<'a> {
     value: &'a Value,
-    base: &'a str,
+    base: Base<'a>,
 }
 
-/// Owned-path variant for list elements (their path includes the index).
+/// A list field: its elements and its path.
+pub(crate) struct List<'a> {
+    items: &'a [Value],
+    at: String,
+}
+
+impl<'a> List<'a> {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Elem<'_>> {
+        self.items.iter().enumerate().map(|(index, value)| Elem {
+            value,
+            at: &self.at,
+            index,
+        })
+    }
+}
+
+/// One element of a [`List`].
 pub(crate) struct Elem<'a> {
     value: &'a Value,
-    base: String,
+    at: &'a str,
+    index: usize,
 }
 
 impl<'a> Elem<'a> {
-    pub(crate) fn typed(&self) -> Typed<'_> {
+    pub(crate) fn typed(&self) -> Typed<'a> {
         Typed {
             value: self.value,
-            base: &self.base,
+            base: Base::Element(self.at, self.index),
         }
     }
 }
 
 impl<'a> Typed<'a> {
     pub(crate) fn root(value: &'a Value) -> Self {
-        Typed { value, base: "" }
+        Typed {
+            value,
+            base: Base::Path(""),
+        }
     }
 
     fn at(&self, path: &[&str]) -> String {
-        let mut s = self.base.to_string();
+        let mut s = match self.base {
+            Base::Path(p) => p.to_string(),
+            Base::Element(p, i) => format!("{p}[{i}]"),
+        };
         for p in path {
             s.push('.');
             s.push_str(p);
@@ -111,9 +149,14 @@ impl<'a> Typed<'a> {
     }
 
     pub(crate) fn string(&self, path: &[&str]) -> Conv<String> {
+        self.str(path).map(str::to_string)
+    }
+
+    /// [`Typed::string`], borrowed from the object.
+    pub(crate) fn str(&self, path: &[&str]) -> Conv<&'a str> {
         match self.get(path)? {
-            None => Ok(String::new()),
-            Some(Value::String(s)) => Ok(s.clone()),
+            None => Ok(""),
+            Some(Value::String(s)) => Ok(s),
             Some(other) => Err(mismatch(&self.at(path), "string", other)),
         }
     }
@@ -136,20 +179,16 @@ impl<'a> Typed<'a> {
     }
 
     /// The elements of a list field (empty when absent or null).
-    pub(crate) fn list(&self, path: &[&str]) -> Conv<Vec<Elem<'a>>> {
+    pub(crate) fn list(&self, path: &[&str]) -> Conv<List<'a>> {
         match self.get(path)? {
-            None => Ok(Vec::new()),
-            Some(Value::Array(items)) => {
-                let at = self.at(path);
-                Ok(items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, value)| Elem {
-                        value,
-                        base: format!("{at}[{i}]"),
-                    })
-                    .collect())
-            }
+            None => Ok(List {
+                items: &[],
+                at: String::new(),
+            }),
+            Some(Value::Array(items)) => Ok(List {
+                items,
+                at: self.at(path),
+            }),
             Some(other) => Err(mismatch(&self.at(path), "list", other)),
         }
     }
@@ -171,53 +210,72 @@ impl<'a> Typed<'a> {
 
     /// The fields every typed check converts: the object must be a map, `metadata` a map with a
     /// string `name` and an integer `generation`.
-    pub(crate) fn meta(&self) -> Conv<Meta> {
+    pub(crate) fn meta(&self) -> Conv<Meta<'a>> {
         if !self.value.is_object() {
             return Err(mismatch("<object>", "map", self.value));
         }
         Ok(Meta {
-            name: self.string(&["metadata", "name"])?,
+            name: self.str(&["metadata", "name"])?,
             generation: self.int(&["metadata", "generation"])?,
         })
     }
 
     /// A standard `conditions` list at `path` (fields `type`, `status`, `reason`, `message`).
-    pub(crate) fn conditions(&self, path: &[&str]) -> Conv<Vec<Condition>> {
-        self.list(path)?
+    pub(crate) fn conditions(&self, path: &[&str]) -> Conv<Vec<Condition<'a>>> {
+        let Some(items) = self.get(path)? else {
+            return Ok(Vec::new());
+        };
+        let Value::Array(items) = items else {
+            return Err(mismatch(&self.at(path), "list", items));
+        };
+        // Conditions are read on every status the simulated cluster writes, so each is read
+        // with a relative path, and the list's path is put in front only of an error.
+        items
             .iter()
-            .map(|e| {
-                let t = e.typed();
-                if !e.value.is_object() {
-                    return Err(mismatch(&e.base, "map", e.value));
-                }
-                Ok(Condition {
-                    type_: t.string(&["type"])?,
-                    status: t.string(&["status"])?,
-                    reason: t.string(&["reason"])?,
-                    message: t.string(&["message"])?,
-                })
+            .enumerate()
+            .map(|(index, value)| {
+                let t = Typed {
+                    value,
+                    base: Base::Element("", index),
+                };
+                let read = || -> Conv<Condition<'a>> {
+                    if !value.is_object() {
+                        return Err(mismatch(&t.at(&[]), "map", value));
+                    }
+                    Ok(Condition {
+                        type_: t.str(&["type"])?.into(),
+                        status: t.str(&["status"])?.into(),
+                        reason: t.str(&["reason"])?.into(),
+                        message: t.str(&["message"])?.into(),
+                    })
+                };
+                read().map_err(|e| format!("{}{e}", self.at(path)))
             })
             .collect()
     }
 }
 
 /// The metadata fields checks use.
-pub(crate) struct Meta {
-    pub name: String,
+pub(crate) struct Meta<'a> {
+    pub name: &'a str,
     pub generation: i64,
 }
 
-/// A Kubernetes status condition.
+/// A Kubernetes status condition, borrowed from the object it was read from (or owned,
+/// when parsed from an annotation).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Condition {
-    pub type_: String,
-    pub status: String,
-    pub reason: String,
-    pub message: String,
+pub(crate) struct Condition<'a> {
+    pub type_: Cow<'a, str>,
+    pub status: Cow<'a, str>,
+    pub reason: Cow<'a, str>,
+    pub message: Cow<'a, str>,
 }
 
 /// The first condition of the given type (Go's `getXCondition` helpers).
-pub(crate) fn find<'c>(conditions: &'c [Condition], type_: &str) -> Option<&'c Condition> {
+pub(crate) fn find<'c, 'a>(
+    conditions: &'c [Condition<'a>],
+    type_: &str,
+) -> Option<&'c Condition<'a>> {
     conditions.iter().find(|c| c.type_ == type_)
 }
 
@@ -257,6 +315,36 @@ mod tests {
             Typed::root(&v).conditions(&["status", "conditions"]),
             Err(".status.conditions[0].status: expected string, got bool".to_string())
         );
+    }
+
+    /// Paths are written out only for errors; they must still name the element.
+    #[test]
+    fn element_errors_name_the_element() {
+        let v = json!({"status": {
+            "conditions": [{"type": "Ready", "status": "True"}, 5],
+            "containerStatuses": [{"name": "a"}, {"name": "b", "restartCount": "x"}],
+        }});
+        let t = Typed::root(&v);
+        assert_eq!(
+            t.conditions(&["status", "conditions"]),
+            Err(".status.conditions[1]: expected map, got number".to_string())
+        );
+        let list = t.list(&["status", "containerStatuses"]).expect("a list");
+        let counts: Vec<_> = list
+            .iter()
+            .map(|e| e.typed().int(&["restartCount"]))
+            .collect();
+        assert_eq!(
+            counts,
+            vec![
+                Ok(0),
+                Err(
+                    ".status.containerStatuses[1].restartCount: expected integer, got string"
+                        .to_string()
+                )
+            ]
+        );
+        assert!(t.list(&["status", "missing"]).is_ok_and(|l| l.is_empty()));
     }
 
     #[test]

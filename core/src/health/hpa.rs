@@ -62,7 +62,7 @@ fn check_conditions(conditions: &[Condition]) -> Health {
         {
             return Health::new(HealthStatus::Degraded, c.message.clone());
         }
-        if HEALTHY.contains(&c.type_.as_str()) && c.status == "True" {
+        if HEALTHY.contains(&c.type_.as_ref()) && c.status == "True" {
             return Health::new(HealthStatus::Healthy, c.message.clone());
         }
     }
@@ -72,7 +72,7 @@ fn check_conditions(conditions: &[Condition]) -> Health {
 /// Go `json.Unmarshal` into `[]hpaCondition{Type, Reason, Message, Status string}`:
 /// `null` is an empty list, `null` elements are zero conditions, keys match case-insensitively,
 /// other fields are ignored, any other type mismatch is an error.
-fn parse_annotation(text: &str) -> Result<Vec<Condition>, String> {
+fn parse_annotation(text: &str) -> Result<Vec<Condition<'static>>, String> {
     let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let items = match value {
         Value::Null => return Ok(Vec::new()),
@@ -102,10 +102,10 @@ fn parse_annotation(text: &str) -> Result<Vec<Condition>, String> {
                 }
             };
             Ok(Condition {
-                type_: field("type")?,
-                status: field("status")?,
-                reason: field("reason")?,
-                message: field("message")?,
+                type_: field("type")?.into(),
+                status: field("status")?.into(),
+                reason: field("reason")?.into(),
+                message: field("message")?.into(),
             })
         })
         .collect()

@@ -18,19 +18,19 @@ pub(super) fn job(obj: &Value) -> Result<Health, String> {
     let (mut failed, mut complete, mut suspended) = (false, false, false);
     let (mut fail_msg, mut message) = (String::new(), String::new());
     for c in &conditions {
-        match c.type_.as_str() {
+        match c.type_.as_ref() {
             "Failed" => {
                 failed = true;
                 complete = true;
-                fail_msg = c.message.clone();
+                fail_msg = c.message.to_string();
             }
             "Complete" => {
                 complete = true;
-                message = c.message.clone();
+                message = c.message.to_string();
             }
             "Suspended" => {
                 complete = true;
-                message = c.message.clone();
+                message = c.message.to_string();
                 if c.status == "True" {
                     suspended = true;
                 }

@@ -17,7 +17,7 @@ struct ContainerStatus {
     last_terminated: bool,
 }
 
-fn container_status(e: &Elem<'_>) -> Result<ContainerStatus, String> {
+fn container_status(e: Elem<'_>) -> Result<ContainerStatus, String> {
     let t = e.typed();
     let waiting = match t.map(&["state", "waiting"])? {
         Some(_) => Some((
