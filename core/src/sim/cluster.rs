@@ -201,18 +201,15 @@ impl Cluster {
         }
         let live = Arc::make_mut(&mut self.live);
         // The dirty keys move into the journal (in key order); the snapshot is updated
-        // from there, copying a key only when it is new to the snapshot.
+        // from there, one map lookup per key.
         let changed: Arc<Vec<ResourceKey>> =
             Arc::new(std::mem::take(&mut self.dirty).into_iter().collect());
         for key in changed.iter() {
             let current = self.objects.get(key);
             match current.filter(|o| o.tracked) {
-                Some(o) => match live.objects.get_mut(key) {
-                    Some(slot) => *slot = o.object.clone(),
-                    None => {
-                        live.objects.insert(key.clone(), o.object.clone());
-                    }
-                },
+                Some(o) => {
+                    live.objects.insert(key.clone(), o.object.clone());
+                }
                 None => {
                     live.objects.remove(key);
                 }
@@ -267,11 +264,9 @@ impl Cluster {
         }
     }
 
-    /// Marks `key` written since the last snapshot (copied only the first time).
+    /// Marks `key` written since the last snapshot.
     fn mark_dirty(&mut self, key: &ResourceKey) {
-        if !self.dirty.contains(key) {
-            self.dirty.insert(key.clone());
-        }
+        self.dirty.insert(key.clone());
     }
 
     fn serves(&self, gk: &GroupKind) -> bool {
