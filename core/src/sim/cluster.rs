@@ -4,7 +4,7 @@
 
 use super::behaviour::{Behaviours, HealthStep};
 use crate::engine::{ApplyMethod, Discovery, Effect, EffectResult};
-use crate::health::{self, HealthRules, HealthStatus};
+use crate::health::{self, Health, HealthRules, HealthStatus};
 use crate::model::{GroupKind, ResourceKey};
 use crate::object::{self, keys};
 use crate::plan::{Journal, Lineage, LiveSet, crd_defines};
@@ -58,6 +58,43 @@ pub struct SimObject {
     /// Index of the timeline entry last written into `status`.
     #[serde(skip)]
     applied_step: Option<usize>,
+    /// The health last assessed when a status was written, with the very object it was
+    /// assessed on. Valid while `object` is still that allocation: every write replaces
+    /// `object` or, since this clone shares it, copies it (`Arc::make_mut`). The health
+    /// rules are the cluster's, fixed for a simulation.
+    #[serde(skip)]
+    assessed: Assessed,
+}
+
+/// A cache, not state: equal to any other and left out of debug output.
+#[derive(Clone, Default)]
+struct Assessed(Option<(Arc<Value>, Option<Health>)>);
+
+impl PartialEq for Assessed {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Assessed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("..")
+    }
+}
+
+impl SimObject {
+    /// The object's health (`health::assess`), reusing the last assessment when the object
+    /// has not changed since.
+    pub fn health(&self, rules: &HealthRules) -> Option<Health> {
+        match &self.assessed.0 {
+            Some((assessed, health)) if Arc::ptr_eq(assessed, &self.object) => {
+                // Debug builds check every reuse against a fresh assessment.
+                debug_assert_eq!(*health, health::assess(&self.object, rules));
+                health.clone()
+            }
+            _ => health::assess(&self.object, rules),
+        }
+    }
 }
 
 /// Something that happened inside the cluster (not requested by the engine).
@@ -164,6 +201,7 @@ impl Cluster {
                 timeline: Vec::new(),
                 timeline_start: 0,
                 applied_step: None,
+                assessed: Assessed::default(),
             },
         );
     }
@@ -479,6 +517,7 @@ impl Cluster {
                 timeline: Vec::new(),
                 timeline_start: self.now,
                 applied_step: None,
+                assessed: Assessed::default(),
             },
         );
         self.start_timeline(nk, events);
@@ -589,6 +628,7 @@ impl Cluster {
             Ok((written, verified)) => {
                 o.object = Arc::new(written);
                 let h = verified.or_else(|| health::assess(&o.object, rules));
+                o.assessed = Assessed(Some((o.object.clone(), h.clone())));
                 let (status, message) = match h {
                     Some(h) => (h.status, h.message),
                     None => (entry.status, message),
@@ -783,5 +823,64 @@ fn bump_generation(o: Option<&mut SimObject>) {
             .unwrap_or(1);
         object::metadata_mut(Arc::make_mut(&mut o.object))
             .insert("generation".into(), json!(g + 1));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{DeleteReason, Propagation};
+    use crate::model::SyncPhase;
+
+    /// The health kept from the last status write is reused only for that very object:
+    /// marking it deleted (copy-on-write) must show `Pending deletion` (HL-2.1).
+    #[test]
+    fn kept_health_follows_writes() {
+        let rules = HealthRules::default();
+        let mut cluster = Cluster::new(BTreeSet::new(), Behaviours::new(Vec::new()), rules);
+        let key = ResourceKey::new("apps", "Deployment", "default", "web");
+        let target = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": "default", "finalizers": ["example.com/keep"]},
+            "spec": {"replicas": 1}});
+        let mut events = Vec::new();
+        let applied = cluster.perform(
+            &Effect::Apply {
+                key: key.clone(),
+                phase: SyncPhase::Sync,
+                object: Arc::new(target),
+                dry_run: false,
+                method: ApplyMethod::Apply,
+                server_side: false,
+                force: false,
+                validate: true,
+                tracked: true,
+                rule: "R-7",
+            },
+            &mut events,
+        );
+        assert!(matches!(applied, EffectResult::Ok { .. }), "{applied:?}");
+        cluster.advance_to(3_600_000, &mut events);
+        let health = |c: &Cluster| {
+            let o = c.get(&key).expect("still there");
+            let fresh = health::assess(&o.object, &c.rules);
+            assert_eq!(
+                o.health(&c.rules),
+                fresh,
+                "kept health differs from a fresh one"
+            );
+            fresh.map(|h| h.status)
+        };
+        assert_eq!(health(&cluster), Some(HealthStatus::Healthy));
+
+        cluster.perform(
+            &Effect::Delete {
+                key: key.clone(),
+                propagation: Propagation::Foreground,
+                reason: DeleteReason::Prune,
+                rule: "P-3",
+            },
+            &mut events,
+        );
+        assert_eq!(health(&cluster), Some(HealthStatus::Progressing));
     }
 }

@@ -24,7 +24,7 @@ use crate::classify;
 use crate::duration::Duration;
 use crate::engine::control::{self, AfterCompletion, TerminateCause};
 use crate::engine::{self, LiveView, OperationPhase, PassInput, PlanCache, SyncOperation};
-use crate::health::{self, HealthRules};
+use crate::health::HealthRules;
 use crate::manifest::Manifest;
 use crate::model::{GroupKind, ResourceKey};
 use crate::plan::{self, SyncSettings};
@@ -520,7 +520,7 @@ fn snapshot(cluster: &Cluster, created: &[ResourceKey]) -> Vec<ClusterObject> {
                     .into_iter()
                     .map(str::to_string)
                     .collect(),
-                health: health::assess(&o.object, &cluster.rules),
+                health: o.health(&cluster.rules),
                 // Task keys of cluster-scoped objects carry the destination namespace (T-4).
                 created: was_created(created, key),
             })
