@@ -375,17 +375,20 @@ impl Cluster {
         tracked: bool,
         events: &mut Vec<ClusterEvent>,
     ) -> EffectResult {
-        let gk = key.group_kind();
-        if !self.serves(&gk) {
-            return EffectResult::Failed {
-                message: format!(
-                    "the server could not find the requested resource (kind {gk} is not served)"
-                ),
-            };
+        // Most clusters serve every kind: no `GroupKind` is built to ask.
+        if !self.unknown_kinds.is_empty() {
+            let gk = key.group_kind();
+            if !self.serves(&gk) {
+                return EffectResult::Failed {
+                    message: format!(
+                        "the server could not find the requested resource (kind {gk} is not served)"
+                    ),
+                };
+            }
         }
         let rules = self.behaviours.resolve(key);
         let nk = self.normalise(key);
-        let resource = resource_name(key);
+        let resource = ResourceName(key);
         if dry_run {
             if let Some(msg) = rules.dry_run_fails {
                 return EffectResult::Failed { message: msg };
@@ -403,7 +406,7 @@ impl Cluster {
             return EffectResult::Failed { message: msg };
         }
         let mut target = target.clone();
-        if self.is_cluster_scoped(&gk)
+        if self.is_cluster_scoped_kind(&key.group, &key.kind)
             && let Some(meta) = target.get_mut("metadata").and_then(Value::as_object_mut)
         {
             meta.remove("namespace");
@@ -727,12 +730,25 @@ fn is_cluster_crd(obj: &Value) -> bool {
 }
 
 /// kubectl's resource name: `job.batch`, `pod`, `deployment.apps`.
-fn resource_name(key: &ResourceKey) -> String {
-    let kind = key.kind.to_lowercase();
-    if key.group.is_empty() {
-        kind
-    } else {
-        format!("{kind}.{}", key.group)
+/// kubectl's name for a key's resource, `kind[.group]` lower-cased (`deployment.apps`),
+/// written straight into the message that shows it.
+struct ResourceName<'a>(&'a ResourceKey);
+
+impl std::fmt::Display for ResourceName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
+        let kind = &self.0.kind;
+        if kind.is_ascii() {
+            for c in kind.chars() {
+                f.write_char(c.to_ascii_lowercase())?;
+            }
+        } else {
+            f.write_str(&kind.to_lowercase())?;
+        }
+        if !self.0.group.is_empty() {
+            write!(f, ".{}", self.0.group)?;
+        }
+        Ok(())
     }
 }
 
