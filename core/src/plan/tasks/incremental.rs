@@ -50,10 +50,10 @@ struct MemoState {
     /// as the prune candidates must come).
     claims: Map<ResourceKey, u32>,
     unclaimed: BTreeSet<ResourceKey>,
-    /// Targets by exact key, and targets with a namespace by (group, kind, name): the
+    /// Targets by exact key, and targets with a namespace by their key without it: the
     /// targets a changed live key can move.
     by_key: Map<ResourceKey, Vec<usize>>,
-    by_bare: Map<(String, String, String), Vec<usize>>,
+    by_bare: Map<ResourceKey, Vec<usize>>,
 }
 
 impl Prepared {
@@ -95,7 +95,7 @@ impl Prepared {
 impl MemoState {
     fn new(tasks: &[Task], live: &LiveSet) -> MemoState {
         let mut by_key: Map<ResourceKey, Vec<usize>> = Map::default();
-        let mut by_bare: Map<(String, String, String), Vec<usize>> = Map::default();
+        let mut by_bare: Map<ResourceKey, Vec<usize>> = Map::default();
         for (i, t) in tasks.iter().enumerate() {
             by_key.entry(t.key.clone()).or_default().push(i);
             if !t.key.namespace.is_empty() {
@@ -132,7 +132,8 @@ impl MemoState {
         for k in changed {
             affected.extend(self.by_key.get(k).into_iter().flatten());
             if k.namespace.is_empty() {
-                affected.extend(self.by_bare.get(&bare(k)).into_iter().flatten());
+                // `k` is its own bare key.
+                affected.extend(self.by_bare.get(k).into_iter().flatten());
             }
         }
         affected.sort_unstable();
@@ -199,6 +200,7 @@ impl MemoState {
     }
 }
 
-fn bare(k: &ResourceKey) -> (String, String, String) {
-    (k.group.clone(), k.kind.clone(), k.name.clone())
+/// The key without its namespace (T-4.3: a live object without one matches any).
+fn bare(k: &ResourceKey) -> ResourceKey {
+    ResourceKey::new(&k.group, &k.kind, "", &k.name)
 }
