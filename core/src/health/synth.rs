@@ -112,6 +112,56 @@ pub fn write_status_owned(
     }
 }
 
+/// [`write_status_owned`] on a copy of `obj`. When the writer replaces the whole status
+/// block, the copy leaves the old block out (a `null` keeps its place among the fields):
+/// it would be dropped unread, and on a running object it is most of what a copy costs.
+pub fn write_status_copy(
+    obj: &Value,
+    status: HealthStatus,
+    message: &str,
+    rules: &HealthRules,
+) -> Result<(Value, Option<Health>), SynthError> {
+    let draft = if replaces_whole_status(obj, rules) {
+        without_status(obj)
+    } else {
+        obj.clone()
+    };
+    write_status_owned(draft, status, message, rules)
+}
+
+/// Whether `write_status_owned` would replace `obj`'s status without reading it: a
+/// built-in writer that sets the whole block on every success (Deployment, Job, Pod,
+/// Service), no user rule (those keep the rest of the status) and no deletion (then the
+/// object is returned as it was).
+fn replaces_whole_status(obj: &Value, rules: &HealthRules) -> bool {
+    let (group, version) = object::group_version(obj);
+    version == "v1"
+        && matches!(
+            (group, object::kind(obj)),
+            ("apps", "Deployment") | ("batch", "Job") | ("", "Pod") | ("", "Service")
+        )
+        && object::deletion_timestamp(obj).is_none()
+        && rules.matching(obj).is_none()
+}
+
+fn without_status(obj: &Value) -> Value {
+    match obj {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let v = if k == "status" {
+                        Value::Null
+                    } else {
+                        v.clone()
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // JSON writing helpers
 
@@ -1138,6 +1188,40 @@ mod tests {
             }
         }
         assert!(ok >= 120, "only {ok} combinations succeeded");
+    }
+
+    /// Leaving the old status out of the copy changes nothing: for every kind, every
+    /// status written over every status, deleting or not, the copy writes what a full
+    /// copy would, field order included.
+    #[test]
+    fn status_copy_writes_what_a_full_copy_writes() {
+        let rules = HealthRules::default();
+        let mut compared = 0;
+        for (name, base) in objects() {
+            for first in HealthStatus::ALL {
+                let Ok((written, _)) = write_status_owned(base.clone(), first, "", &rules) else {
+                    continue;
+                };
+                // The same object with its status, then marked for deletion.
+                let mut deleting = written.clone();
+                object::metadata_mut(&mut deleting)
+                    .insert("deletionTimestamp".into(), json!("+1ms"));
+                for start in [written, deleting] {
+                    for second in HealthStatus::ALL {
+                        let full = write_status_owned(start.clone(), second, "m", &rules);
+                        let copy = write_status_copy(&start, second, "m", &rules);
+                        let text = |r: &Result<(Value, Option<Health>), SynthError>| {
+                            r.as_ref()
+                                .map(|(v, h)| (v.to_string(), h.clone()))
+                                .map_err(|e| e.to_string())
+                        };
+                        assert_eq!(text(&copy), text(&full), "{name}: {first} then {second}");
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert!(compared >= 200, "only {compared} comparisons");
     }
 
     #[test]

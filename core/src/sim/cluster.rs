@@ -626,8 +626,7 @@ impl Cluster {
         let message = entry.message.clone().unwrap_or_default();
         // One copy of the object (it is shared with the live snapshot), written and
         // assessed once.
-        match health::synth::write_status_owned((*o.object).clone(), entry.status, &message, rules)
-        {
+        match health::synth::write_status_copy(&o.object, entry.status, &message, rules) {
             Ok((written, verified)) => {
                 o.object = Arc::new(written);
                 let h = verified.or_else(|| health::assess(&o.object, rules));
