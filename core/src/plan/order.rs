@@ -98,7 +98,11 @@ pub(crate) fn adjust_order(tasks: &mut [Task], order: &mut Vec<usize>) {
 /// permutation); each task is moved once.
 pub(crate) fn permuted(tasks: Vec<Task>, order: Vec<usize>) -> Vec<Task> {
     let mut slots: Vec<Option<Task>> = tasks.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|i| slots[i].take()).collect()
+    // Sized up front: `filter_map` promises no length, and growing a vector of ten
+    // thousand tasks by doubling copies them over and over.
+    let mut out = Vec::with_capacity(order.len());
+    out.extend(order.into_iter().filter_map(|i| slots[i].take()));
+    out
 }
 
 // The T-10 keys, read from the task key (group, kind and name are the target's; the

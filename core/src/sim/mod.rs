@@ -214,6 +214,10 @@ impl Sim {
         // (pushing is cheaper than keeping ten thousand keys ordered as they come).
         let mut created: Vec<ResourceKey> = Vec::with_capacity(op.desired.len());
         let mut passes = 0usize;
+        // The effects of a pass and what came of them, logged after the pass. One buffer
+        // for the whole operation: a dry-run pass of ten thousand tasks fills megabytes,
+        // which a fresh vector per pass would take from the system (page faults) each time.
+        let mut effect_log = Vec::new();
         let mut attempts = 1u32;
         let mut retries_done = 0u32;
         let mut terminated = false;
@@ -270,7 +274,6 @@ impl Sim {
                 plan: Some(plan_cache.clone()),
             };
             let before = (input.state.phase, input.state.message.clone());
-            let mut effect_log = Vec::new();
             let outcome = {
                 let cluster = &mut self.cluster;
                 engine::begin_pass(input).run(|effects| {
@@ -298,7 +301,7 @@ impl Sim {
                     },
                 );
             }
-            for (call, result, events) in effect_log {
+            for (call, result, events) in effect_log.drain(..) {
                 self.log(index, passes, TraceEvent::Effect { call, result });
                 for change in events {
                     self.log(index, passes, TraceEvent::Cluster { change });
