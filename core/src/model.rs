@@ -16,15 +16,15 @@ use std::sync::Arc;
 /// instead of four string allocations. Equality, hashing and order are those of the parts.
 ///
 /// `Ord` is only a container order (maps, sets): field by field, each field by its bytes —
-/// what a derive gives, written out to compare without a libc call per field
-/// ([`crate::short_cmp`]). The *plan* order is defined in [`crate::plan`] (spec T-7, T-8
-/// and hookline's documented tie-breaks).
-#[derive(Clone, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ResourceKey(Arc<KeyParts>);
+/// what a derive gives. Maps of thousands of keys compare keys all the time, so a key
+/// keeps, beside its parts, each field's first bytes as one integer and a hash of the
+/// whole: most comparisons are decided without reading the strings. The *plan* order is
+/// defined in [`crate::plan`] (spec T-7, T-8 and hookline's documented tie-breaks).
+#[derive(Clone)]
+pub struct ResourceKey(Arc<Shared>);
 
 /// The fields of a [`ResourceKey`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyParts {
     /// API group; empty for the core group.
@@ -35,16 +35,70 @@ pub struct KeyParts {
     pub name: String,
 }
 
+/// A key's parts and what comparisons read first.
+struct Shared {
+    /// The first [`HEAD`] bytes of group, kind, namespace and name, zero-padded, as
+    /// big-endian integers: heads that differ order their fields as the bytes do; equal
+    /// heads of fields no longer than `HEAD` bytes order them by length.
+    heads: [u128; 4],
+    /// A hash of the parts (what `Hash` feeds a map, and a quick inequality test).
+    hash: u64,
+    parts: KeyParts,
+}
+
+const HEAD: usize = 16;
+
+fn head(field: &str) -> u128 {
+    let mut bytes = [0u8; HEAD];
+    let n = field.len().min(HEAD);
+    bytes[..n].copy_from_slice(&field.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
+}
+
+impl KeyParts {
+    fn fields(&self) -> [&str; 4] {
+        [&self.group, &self.kind, &self.namespace, &self.name]
+    }
+}
+
 impl std::ops::Deref for ResourceKey {
     type Target = KeyParts;
     fn deref(&self) -> &KeyParts {
-        &self.0
+        &self.0.parts
     }
 }
 
 impl From<KeyParts> for ResourceKey {
     fn from(parts: KeyParts) -> Self {
-        ResourceKey(Arc::new(parts))
+        use std::hash::BuildHasher;
+        if crate::SMALL_MODULE {
+            // The playground's keys compare their parts (see `crate::SMALL_MODULE`).
+            return ResourceKey(Arc::new(Shared {
+                heads: [0; 4],
+                hash: 0,
+                parts,
+            }));
+        }
+        // A fixed seed: hashes are the same in every process (nothing iterates a map in
+        // hash order into an output, but a run must not depend on anything random).
+        let hash = foldhash::fast::FixedState::with_seed(0x6b65_7973).hash_one(&parts);
+        ResourceKey(Arc::new(Shared {
+            heads: parts.fields().map(head),
+            hash,
+            parts,
+        }))
+    }
+}
+
+impl Serialize for ResourceKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.parts.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        KeyParts::deserialize(deserializer).map(ResourceKey::from)
     }
 }
 
@@ -76,14 +130,17 @@ impl ResourceKey {
         .into()
     }
 
-    /// The fields, for changing one (copied first if another key shares them).
-    pub fn parts_mut(&mut self) -> &mut KeyParts {
-        Arc::make_mut(&mut self.0)
+    /// The same key in namespace `namespace`.
+    pub fn with_namespace(&self, namespace: &str) -> ResourceKey {
+        ResourceKey::new(&self.group, &self.kind, namespace, &self.name)
     }
 
     /// The fields, owned (copied only if another key shares them).
     pub fn into_parts(self) -> KeyParts {
-        Arc::unwrap_or_clone(self.0)
+        match Arc::try_unwrap(self.0) {
+            Ok(shared) => shared.parts,
+            Err(shared) => shared.parts.clone(),
+        }
     }
 
     /// Whether both keys share one allocation: equal without comparing a byte.
@@ -108,38 +165,57 @@ impl ResourceKey {
 
 impl PartialEq for ResourceKey {
     fn eq(&self, other: &Self) -> bool {
-        use crate::short_cmp::eq;
-        if self.same(other) {
-            return true;
+        let (a, b) = (&*self.0, &*other.0);
+        if crate::SMALL_MODULE {
+            return a.parts == b.parts;
         }
-        // The name first: it is what differs between two keys of one application.
-        eq(self.name.as_bytes(), other.name.as_bytes())
-            && eq(self.kind.as_bytes(), other.kind.as_bytes())
-            && eq(self.namespace.as_bytes(), other.namespace.as_bytes())
-            && eq(self.group.as_bytes(), other.group.as_bytes())
+        self.same(other)
+            || (a.hash == b.hash
+                && a.heads == b.heads
+                && a.parts
+                    .fields()
+                    .into_iter()
+                    .zip(b.parts.fields())
+                    .all(|(x, y)| x.len() == y.len() && (x.len() <= HEAD || x == y)))
     }
 }
 
-/// Hashes exactly what `eq` compares, as a derive would.
+impl Eq for ResourceKey {}
+
+/// Feeds the map the hash computed once from the parts (equal keys, equal hashes).
 impl std::hash::Hash for ResourceKey {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.group.hash(state);
-        self.kind.hash(state);
-        self.namespace.hash(state);
-        self.name.hash(state);
+        if crate::SMALL_MODULE {
+            return self.0.parts.hash(state);
+        }
+        state.write_u64(self.0.hash);
     }
 }
 
 impl Ord for ResourceKey {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        use crate::short_cmp::cmp;
-        if self.same(other) {
-            return std::cmp::Ordering::Equal;
+        use std::cmp::Ordering::Equal;
+        let (a, b) = (&*self.0, &*other.0);
+        if crate::SMALL_MODULE {
+            return a.parts.fields().cmp(&b.parts.fields());
         }
-        cmp(self.group.as_bytes(), other.group.as_bytes())
-            .then_with(|| cmp(self.kind.as_bytes(), other.kind.as_bytes()))
-            .then_with(|| cmp(self.namespace.as_bytes(), other.namespace.as_bytes()))
-            .then_with(|| cmp(self.name.as_bytes(), other.name.as_bytes()))
+        if self.same(other) {
+            return Equal;
+        }
+        let fields = a.parts.fields().into_iter().zip(b.parts.fields());
+        for ((ha, hb), (x, y)) in a.heads.iter().zip(&b.heads).zip(fields) {
+            let order = match ha.cmp(hb) {
+                // Equal heads: the bytes agree up to the shorter field, and a field of at
+                // most HEAD bytes is zero-padded, so the shorter field is the smaller.
+                Equal if x.len() <= HEAD && y.len() <= HEAD => x.len().cmp(&y.len()),
+                Equal => crate::short_cmp::cmp(x.as_bytes(), y.as_bytes()),
+                decided => decided,
+            };
+            if order != Equal {
+                return order;
+            }
+        }
+        Equal
     }
 }
 
@@ -281,19 +357,36 @@ mod tests {
     /// The written-out `Ord`/`Eq` are the derived ones: those of the field tuple.
     #[test]
     fn key_order_is_the_field_tuple_order() {
+        // Short and long fields, fields that agree in their first 16 bytes (the heads),
+        // fields that are prefixes of others, and NUL bytes (which the zero padding of a
+        // head must not confuse with a shorter field).
         let parts = [
             "",
             "a",
+            "\0",
+            "a\0",
             "apps",
             "apps.v1",
             "Deployment",
             "default",
             "web-1",
             "web-10",
+            "abcdefghijklmnop",
+            "abcdefghijklmnop\0",
+            "abcdefghijklmnopq",
+            "abcdefghijklmnopr",
+            "abcdefghijklmnopqrstuvwxyz-0123456789",
         ];
+        let long = "stable.example.com.io";
         let mut keys = Vec::new();
-        for g in ["", "apps", "batch"] {
-            for k in ["Job", "Deployment", "a"] {
+        for g in ["", "apps", "batch", long, "stable.example.com.iO"] {
+            for k in [
+                "Job",
+                "Deployment",
+                "a",
+                "ConfigMapListWithALongName",
+                "a\0",
+            ] {
                 for ns in ["", "default", "default2"] {
                     for n in parts {
                         keys.push(ResourceKey::new(g, k, ns, n));
@@ -309,10 +402,16 @@ mod tests {
                 k.name.clone(),
             )
         };
+        // Keys built separately from equal strings, so that no comparison is short-cut
+        // by a shared allocation.
+        let rebuilt: Vec<ResourceKey> = keys
+            .iter()
+            .map(|k| ResourceKey::new(&k.group, &k.kind, &k.namespace, &k.name))
+            .collect();
         for a in &keys {
-            for b in &keys {
-                assert_eq!(a.cmp(b), tuple(a).cmp(&tuple(b)), "{a} {b}");
-                assert_eq!(a == b, tuple(a) == tuple(b), "{a} {b}");
+            for b in &rebuilt {
+                assert_eq!(a.cmp(b), tuple(a).cmp(&tuple(b)), "{a:?} {b:?}");
+                assert_eq!(a == b, tuple(a) == tuple(b), "{a:?} {b:?}");
             }
         }
     }
@@ -332,8 +431,7 @@ mod tests {
         let h = foldhash::fast::FixedState::with_seed(1);
         assert_eq!(h.hash_one(&a), h.hash_one(&rebuilt));
 
-        let mut changed = copy.clone();
-        changed.parts_mut().namespace = "other".into();
+        let changed = copy.with_namespace("other");
         assert_eq!(copy.namespace, "default");
         assert_eq!(changed.namespace, "other");
         assert!(copy < changed);

@@ -1,4 +1,5 @@
-//! Byte-string comparison for the short strings keys are made of.
+//! Byte-string comparison for the short strings keys are made of (the fields a
+//! [`ResourceKey`](crate::model::ResourceKey)'s heads do not decide).
 //!
 //! A [`ResourceKey`](crate::model::ResourceKey) is compared field by field in every ordered
 //! map of the engine and the simulated cluster, and its fields are short ("apps",
@@ -42,15 +43,6 @@ pub(crate) fn cmp(a: &[u8], b: &[u8]) -> Ordering {
     a.len().cmp(&b.len())
 }
 
-/// Byte equality, as `a == b`.
-#[inline]
-pub(crate) fn eq(a: &[u8], b: &[u8]) -> bool {
-    if crate::SMALL_MODULE {
-        return a == b;
-    }
-    a.len() == b.len() && (a.len() > INLINE_MAX && a == b || cmp(a, b) == Ordering::Equal)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,7 +84,6 @@ mod tests {
         for a in &s {
             for b in &s {
                 assert_eq!(cmp(a, b), a.as_slice().cmp(b.as_slice()), "{a:?} {b:?}");
-                assert_eq!(eq(a, b), a == b, "{a:?} {b:?}");
             }
         }
     }

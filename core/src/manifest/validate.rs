@@ -41,7 +41,7 @@ pub fn validate_set(manifests: &[Manifest], default_namespace: &str) -> Result<(
         }
         let mut key = m.key();
         if key.namespace.is_empty() {
-            key.parts_mut().namespace = default_namespace.to_string();
+            key = key.with_namespace(default_namespace);
         }
         if let Some(first) = seen.get(&key) {
             return Err(ManifestError::at_source(
