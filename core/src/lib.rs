@@ -25,9 +25,11 @@ pub mod sim;
 /// simulates applications of tens of objects, so what only pays off on thousands of
 /// objects is left out of it: the live-join memo (`engine::PlanCache::assemble`), results
 /// found by key address and the sorted fast path of `Ctx::finish` (`engine::context`), the
-/// static plan from the prepared tasks (`sim`) and the inline key comparison
-/// (`short_cmp`). Each is an optimisation with the same outcome as the plain path, which
-/// the native suites check (debug builds compare the memos with full recomputations).
+/// static plan from the prepared tasks (`sim`), the inline key comparison (`short_cmp`)
+/// and a key's heads and hash (`model::ResourceKey`), the health kept from a status write
+/// (`sim::cluster`) and the status-less copy of a status write (`health::synth`). Each is
+/// an optimisation with the same outcome as the plain path, which the native suites check
+/// (debug builds compare the memos with full recomputations).
 pub(crate) const SMALL_MODULE: bool = cfg!(target_family = "wasm");
 pub mod yaml;
 
