@@ -231,14 +231,16 @@ fn status_block(fields: Vec<(&str, Value)>) -> Value {
 }
 
 fn condition(type_: &str, status: &str, reason: &str, message: &str) -> Value {
-    let mut c = json!({"type": type_, "status": status});
+    let mut c = Map::with_capacity(4);
+    c.insert("type".into(), type_.into());
+    c.insert("status".into(), status.into());
     if !reason.is_empty() {
-        c["reason"] = reason.into();
+        c.insert("reason".into(), reason.into());
     }
     if !message.is_empty() {
-        c["message"] = message.into();
+        c.insert("message".into(), message.into());
     }
-    c
+    Value::Object(c)
 }
 
 fn or<'a>(message: &'a str, default: &'a str) -> &'a str {
@@ -365,7 +367,7 @@ fn deployment(obj: &mut Value, status: HealthStatus, message: &str) -> Result<()
                 ("updatedReplicas", json!(n)),
                 ("readyReplicas", json!(n)),
                 ("availableReplicas", json!(n)),
-                ("conditions", json!([available(), progressing])),
+                ("conditions", Value::Array(vec![available(), progressing])),
             ])
         }
         Progressing if n == 0 => status_block(vec![("observedGeneration", json!(generation - 1))]),
@@ -376,14 +378,14 @@ fn deployment(obj: &mut Value, status: HealthStatus, message: &str) -> Result<()
             ("unavailableReplicas", json!(n)),
             (
                 "conditions",
-                json!([
+                Value::Array(vec![
                     unavailable(),
                     condition(
                         "Progressing",
                         "True",
                         "ReplicaSetUpdated",
                         &format!("ReplicaSet {rs:?} is progressing."),
-                    )
+                    ),
                 ]),
             ),
         ]),
@@ -394,7 +396,7 @@ fn deployment(obj: &mut Value, status: HealthStatus, message: &str) -> Result<()
             ("unavailableReplicas", json!(n)),
             (
                 "conditions",
-                json!([
+                Value::Array(vec![
                     unavailable(),
                     condition(
                         "Progressing",
@@ -402,9 +404,9 @@ fn deployment(obj: &mut Value, status: HealthStatus, message: &str) -> Result<()
                         "ProgressDeadlineExceeded",
                         or(
                             message,
-                            &format!("ReplicaSet {rs:?} has timed out progressing.")
+                            &format!("ReplicaSet {rs:?} has timed out progressing."),
                         ),
-                    )
+                    ),
                 ]),
             ),
         ]),
@@ -503,13 +505,13 @@ fn replicaset(obj: &mut Value, status: HealthStatus, message: &str) -> Result<()
             ("observedGeneration", json!(generation)),
             (
                 "conditions",
-                json!([condition(
+                Value::Array(vec![condition(
                     "ReplicaFailure",
                     "True",
                     "FailedCreate",
                     or(
                         message,
-                        &format!("pods {:?} is forbidden", format!("{name}-"))
+                        &format!("pods {:?} is forbidden", format!("{name}-")),
                     ),
                 )]),
             ),
@@ -536,7 +538,7 @@ fn job(obj: &mut Value, status: HealthStatus, message: &str) -> Result<(), Synth
     let block = match status {
         Healthy => {
             let mut b = counts("succeeded", completions);
-            b["conditions"] = json!([condition(
+            b["conditions"] = Value::Array(vec![condition(
                 "Complete",
                 "True",
                 "CompletionsReached",
@@ -547,7 +549,7 @@ fn job(obj: &mut Value, status: HealthStatus, message: &str) -> Result<(), Synth
         Progressing => counts("active", parallelism),
         Degraded => {
             let mut b = counts("failed", backoff_limit + 1);
-            b["conditions"] = json!([condition(
+            b["conditions"] = Value::Array(vec![condition(
                 "Failed",
                 "True",
                 "BackoffLimitExceeded",
@@ -806,7 +808,7 @@ fn hpa(
 ) -> Result<(), SynthError> {
     let min = int_at(obj, &["spec", "minReplicas"]).unwrap_or(1).max(1);
     let conditions = match status {
-        Healthy => json!([
+        Healthy => Value::Array(vec![
             condition(
                 "AbleToScale",
                 "True",
@@ -826,13 +828,13 @@ fn hpa(
                 "the desired count is within the acceptable range",
             ),
         ]),
-        Degraded => json!([condition(
+        Degraded => Value::Array(vec![condition(
             "AbleToScale",
             "False",
             "FailedGetScale",
             or(
                 message,
-                "the HPA controller was unable to get the target's current scale"
+                "the HPA controller was unable to get the target's current scale",
             ),
         )]),
         // A new HPA: no conditions yet ("Waiting to Autoscale").
