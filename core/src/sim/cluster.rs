@@ -190,7 +190,7 @@ impl Cluster {
         self.next_uid += 1;
         let meta = object::metadata_mut(&mut obj);
         meta.entry("uid")
-            .or_insert_with(|| json!(format!("uid-{}", self.next_uid)));
+            .or_insert_with(|| Value::String(format!("uid-{}", self.next_uid)));
         let key = self.normalise(&object::key(&obj)).into_owned();
         self.dirty.insert(key.clone());
         self.objects.insert(
@@ -505,11 +505,14 @@ impl Cluster {
         }
         self.next_uid += 1;
         let meta = object::metadata_mut(&mut target);
-        meta.insert("uid".into(), json!(format!("uid-{}", self.next_uid)));
+        meta.insert(
+            "uid".into(),
+            Value::String(format!("uid-{}", self.next_uid)),
+        );
         meta.insert("generation".into(), json!(1));
         meta.insert(
             "creationTimestamp".into(),
-            json!(format!("+{}ms", self.now)),
+            Value::String(format!("+{}ms", self.now)),
         );
         self.mark_dirty(nk);
         self.objects.insert(
@@ -560,8 +563,10 @@ impl Cluster {
         let marked = object::deletion_timestamp(&o.object).is_some();
         let stuck = object::has_finalizer(&o.object, STUCK_FINALIZER);
         if !marked {
-            object::metadata_mut(Arc::make_mut(&mut o.object))
-                .insert("deletionTimestamp".into(), json!(format!("+{now}ms")));
+            object::metadata_mut(Arc::make_mut(&mut o.object)).insert(
+                "deletionTimestamp".into(),
+                Value::String(format!("+{now}ms")),
+            );
         }
         if hangs && !stuck {
             object::add_finalizer(Arc::make_mut(&mut o.object), STUCK_FINALIZER);
