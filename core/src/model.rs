@@ -135,6 +135,12 @@ impl ResourceKey {
         ResourceKey::new(&self.group, &self.kind, namespace, &self.name)
     }
 
+    /// The same key without a namespace: how a cluster-scoped object is stored, and the
+    /// live key a namespaced task matches when the live object has none (T-4.3).
+    pub fn without_namespace(&self) -> ResourceKey {
+        self.with_namespace("")
+    }
+
     /// The fields, owned (copied only if another key shares them).
     pub fn into_parts(self) -> KeyParts {
         match Arc::try_unwrap(self.0) {

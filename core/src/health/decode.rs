@@ -38,8 +38,8 @@ fn mismatch(at: &str, want: &str, got: &Value) -> String {
 /// (a check reads every status it judges, and almost all of them convert).
 #[derive(Clone, Copy)]
 enum Base<'a> {
-    /// A path from the object's root (`""` for the root itself).
-    Path(&'a str),
+    /// The object itself.
+    Root,
     /// Element `index` of the list at the path.
     Element(&'a str, usize),
 }
@@ -92,13 +92,13 @@ impl<'a> Typed<'a> {
     pub(crate) fn root(value: &'a Value) -> Self {
         Typed {
             value,
-            base: Base::Path(""),
+            base: Base::Root,
         }
     }
 
     fn at(&self, path: &[&str]) -> String {
         let mut s = match self.base {
-            Base::Path(p) => p.to_string(),
+            Base::Root => String::new(),
             Base::Element(p, i) => format!("{p}[{i}]"),
         };
         for p in path {

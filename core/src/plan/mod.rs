@@ -138,7 +138,7 @@ impl LiveSet {
         self.objects.get_key_value(&task.key).or_else(|| {
             let k = &task.key;
             (!k.namespace.is_empty())
-                .then(|| ResourceKey::new(&k.group, &k.kind, "", &k.name))
+                .then(|| k.without_namespace())
                 .and_then(|bare| self.objects.get_key_value(&bare))
         })
     }

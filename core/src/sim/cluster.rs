@@ -296,7 +296,7 @@ impl Cluster {
     /// the cluster stores those without one.
     fn normalise<'k>(&self, key: &'k ResourceKey) -> Cow<'k, ResourceKey> {
         if !key.namespace.is_empty() && self.is_cluster_scoped_kind(&key.group, &key.kind) {
-            Cow::Owned(ResourceKey::new(&key.group, &key.kind, "", &key.name))
+            Cow::Owned(key.without_namespace())
         } else {
             Cow::Borrowed(key)
         }

@@ -33,7 +33,7 @@ enum Claim {
 fn claim_key(key: &ResourceKey, claim: Claim) -> Cow<'_, ResourceKey> {
     match claim {
         Claim::Exact => Cow::Borrowed(key),
-        Claim::Bare => Cow::Owned(ResourceKey::new(&key.group, &key.kind, "", &key.name)),
+        Claim::Bare => Cow::Owned(key.without_namespace()),
     }
 }
 
@@ -99,7 +99,10 @@ impl MemoState {
         for (i, t) in tasks.iter().enumerate() {
             by_key.entry(t.key.clone()).or_default().push(i);
             if !t.key.namespace.is_empty() {
-                by_bare.entry(bare(&t.key)).or_default().push(i);
+                by_bare
+                    .entry(t.key.without_namespace())
+                    .or_default()
+                    .push(i);
             }
         }
         let mut s = MemoState {
@@ -198,9 +201,4 @@ impl MemoState {
             None => Arc::make_mut(&mut self.found)[i] = None,
         }
     }
-}
-
-/// The key without its namespace (T-4.3: a live object without one matches any).
-fn bare(k: &ResourceKey) -> ResourceKey {
-    ResourceKey::new(&k.group, &k.kind, "", &k.name)
 }
