@@ -20,6 +20,7 @@ pub mod reference;
 pub mod scenario;
 mod short_cmp;
 pub mod sim;
+pub(crate) mod text;
 
 /// The playground's WebAssembly module has a size budget (docs/benchmarks.md) and
 /// simulates applications of tens of objects, so what only pays off on thousands of

@@ -19,7 +19,7 @@ pub const TERMINATION_ERRORS: &str = "Operation termination had errors";
 
 /// `group/kind/name` with an empty group for the core group (S-16).
 pub fn short(key: &ResourceKey) -> String {
-    format!("{}/{}/{}", key.group, key.kind, key.name)
+    crate::text::concat(&[&key.group, "/", &key.kind, "/", &key.name])
 }
 
 /// S-15: `", reason: "` + the distinct messages of `tasks`, joined by `","`. Argo CD leaves

@@ -9,6 +9,7 @@ use crate::classify::DeletePolicy;
 use crate::health::{self, OperationState};
 use crate::object::{self, keys};
 use crate::plan::{self, crd_defines};
+use crate::text::concat;
 
 pub(crate) async fn pass(mut cx: Ctx) -> PassOutcome {
     if cx.op.phase == OperationPhase::Terminating {
@@ -79,17 +80,24 @@ async fn sync(cx: &mut Ctx) {
             let previous = cx.result(i).map(|r| r.message.clone()).unwrap_or_default();
             let (state, msg) = health::hook_phase_of(&h, &cx.tasks[i].key.name, &previous);
             if state != OperationState::Running {
-                cx.note(
-                    "HL-20",
-                    format!("hook {} {}", short(&cx.tasks[i].key), state_word(state)),
-                );
+                let k = &cx.tasks[i].key;
+                let text = concat(&[
+                    "hook ",
+                    &k.group,
+                    "/",
+                    &k.kind,
+                    "/",
+                    &k.name,
+                    " ",
+                    state_word(state),
+                ]);
+                cx.note("HL-20", text);
             }
             cx.set_state(i, state, msg);
         } else if let Some((state, msg)) = health::resource_phase_of(&h) {
-            cx.note(
-                "S-3",
-                format!("{} {}", short(&cx.tasks[i].key), state_word(state)),
-            );
+            let k = &cx.tasks[i].key;
+            let text = concat(&[&k.group, "/", &k.kind, "/", &k.name, " ", state_word(state)]);
+            cx.note("S-3", text);
             cx.set_state(i, state, msg.unwrap_or_default());
         }
     }

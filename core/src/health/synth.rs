@@ -247,6 +247,15 @@ fn or<'a>(message: &'a str, default: &'a str) -> &'a str {
     if message.is_empty() { default } else { message }
 }
 
+/// `ReplicaSet "<rs>"` and `tail`, as the Deployment controller writes it.
+fn replica_set_message(rs: &str, tail: &str) -> String {
+    let mut out = String::with_capacity(rs.len() + tail.len() + 13);
+    out.push_str("ReplicaSet ");
+    crate::text::push_debug_quoted(&mut out, rs);
+    out.push_str(tail);
+    out
+}
+
 /// A stable pod-template-hash-like suffix (Kubernetes' safe alphabet), from the name.
 fn hash_suffix(name: &str) -> String {
     const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
@@ -320,8 +329,8 @@ fn deployment(obj: &mut Value, status: HealthStatus, message: &str) -> Result<()
     }
     let generation = ensure_generation(obj);
     let n = int_at(obj, &["spec", "replicas"]).unwrap_or(1).max(0);
-    let name = object::name(obj).to_string();
-    let rs = format!("{name}-{}", hash_suffix(&name));
+    let name = object::name(obj);
+    let rs = crate::text::concat(&[name, "-", &hash_suffix(name)]);
     if status == Suspended {
         set(obj, &["spec", "paused"], json!(true));
     } else {
@@ -351,7 +360,7 @@ fn deployment(obj: &mut Value, status: HealthStatus, message: &str) -> Result<()
                     "Progressing",
                     "True",
                     "NewReplicaSetAvailable",
-                    &format!("ReplicaSet {rs:?} has successfully progressed."),
+                    &replica_set_message(&rs, " has successfully progressed."),
                 )
             } else {
                 condition(
@@ -384,7 +393,7 @@ fn deployment(obj: &mut Value, status: HealthStatus, message: &str) -> Result<()
                         "Progressing",
                         "True",
                         "ReplicaSetUpdated",
-                        &format!("ReplicaSet {rs:?} is progressing."),
+                        &replica_set_message(&rs, " is progressing."),
                     ),
                 ]),
             ),
@@ -404,7 +413,7 @@ fn deployment(obj: &mut Value, status: HealthStatus, message: &str) -> Result<()
                         "ProgressDeadlineExceeded",
                         or(
                             message,
-                            &format!("ReplicaSet {rs:?} has timed out progressing."),
+                            &replica_set_message(&rs, " has timed out progressing."),
                         ),
                     ),
                 ]),

@@ -8,6 +8,7 @@ use crate::health::{self, Health, HealthRules, HealthStatus};
 use crate::model::{GroupKind, ResourceKey};
 use crate::object::{self, keys};
 use crate::plan::{Journal, Lineage, LiveSet, crd_defines};
+use crate::text;
 use foldhash::fast::FixedState;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -190,7 +191,7 @@ impl Cluster {
         self.next_uid += 1;
         let meta = object::metadata_mut(&mut obj);
         meta.entry("uid")
-            .or_insert_with(|| Value::String(format!("uid-{}", self.next_uid)));
+            .or_insert_with(|| Value::String(text::number_between("uid-", self.next_uid, "")));
         let key = self.normalise(&object::key(&obj)).into_owned();
         self.dirty.insert(key.clone());
         self.objects.insert(
@@ -388,18 +389,17 @@ impl Cluster {
         }
         let rules = self.behaviours.resolve(key);
         let nk = self.normalise(key);
-        let resource = ResourceName(key);
         if dry_run {
             if let Some(msg) = rules.dry_run_fails {
                 return EffectResult::Failed { message: msg };
             }
-            let verb = if self.objects.contains_key(&nk) {
-                "configured"
+            let verb_dry_run = if self.objects.contains_key(&nk) {
+                " configured (dry run)"
             } else {
-                "created"
+                " created (dry run)"
             };
             return EffectResult::Ok {
-                message: format!("{resource}/{} {verb} (dry run)", key.name),
+                message: kubectl_message(key, &[verb_dry_run]),
             };
         }
         if let Some(msg) = rules.apply_fails {
@@ -485,9 +485,9 @@ impl Cluster {
             }
         }
         let message = if method == ApplyMethod::Update {
-            format!("{}/{} updated", key.kind, key.name)
+            text::concat(&[&key.kind, "/", &key.name, " updated"])
         } else {
-            format!("{resource}/{} {verb}", key.name)
+            kubectl_message(key, &[" ", verb])
         };
         EffectResult::Ok { message }
     }
@@ -507,12 +507,12 @@ impl Cluster {
         let meta = object::metadata_mut(&mut target);
         meta.insert(
             "uid".into(),
-            Value::String(format!("uid-{}", self.next_uid)),
+            Value::String(text::number_between("uid-", self.next_uid, "")),
         );
         meta.insert("generation".into(), json!(1));
         meta.insert(
             "creationTimestamp".into(),
-            Value::String(format!("+{}ms", self.now)),
+            Value::String(text::number_between("+", self.now, "ms")),
         );
         self.mark_dirty(nk);
         self.objects.insert(
@@ -565,7 +565,7 @@ impl Cluster {
         if !marked {
             object::metadata_mut(Arc::make_mut(&mut o.object)).insert(
                 "deletionTimestamp".into(),
-                Value::String(format!("+{now}ms")),
+                Value::String(text::number_between("+", now, "ms")),
             );
         }
         if hangs && !stuck {
@@ -735,27 +735,27 @@ fn is_cluster_crd(obj: &Value) -> bool {
     object::str_at(obj, &["spec", "scope"]) == Some("Cluster")
 }
 
-/// kubectl's resource name: `job.batch`, `pod`, `deployment.apps`.
-/// kubectl's name for a key's resource, `kind[.group]` lower-cased (`deployment.apps`),
-/// written straight into the message that shows it.
-struct ResourceName<'a>(&'a ResourceKey);
-
-impl std::fmt::Display for ResourceName<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use std::fmt::Write;
-        let kind = &self.0.kind;
-        if kind.is_ascii() {
-            for c in kind.chars() {
-                f.write_char(c.to_ascii_lowercase())?;
-            }
-        } else {
-            f.write_str(&kind.to_lowercase())?;
-        }
-        if !self.0.group.is_empty() {
-            write!(f, ".{}", self.0.group)?;
-        }
-        Ok(())
+/// kubectl's message for an object: `kind[.group]` lower-cased (`deployment.apps`), `/`,
+/// the name, then the parts of `tail` (` `, `created`), built in one string.
+fn kubectl_message(key: &ResourceKey, tail: &[&str]) -> String {
+    let (kind, group, name) = (&key.kind, &key.group, &key.name);
+    let tail_len: usize = tail.iter().map(|t| t.len()).sum();
+    let mut out = String::with_capacity(kind.len() + group.len() + name.len() + tail_len + 2);
+    if kind.is_ascii() {
+        out.extend(kind.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        out.push_str(&kind.to_lowercase());
     }
+    if !group.is_empty() {
+        out.push('.');
+        out.push_str(group);
+    }
+    out.push('/');
+    out.push_str(name);
+    for t in tail {
+        out.push_str(t);
+    }
+    out
 }
 
 fn spec_of(obj: &Value) -> Option<&Value> {
