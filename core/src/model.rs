@@ -37,22 +37,43 @@ pub struct KeyParts {
 
 /// A key's parts and what comparisons read first.
 struct Shared {
-    /// The first [`HEAD`] bytes of group, kind, namespace and name, zero-padded, as
-    /// big-endian integers: heads that differ order their fields as the bytes do; equal
-    /// heads of fields no longer than `HEAD` bytes order them by length.
+    /// Group, kind, namespace and name, each as one big-endian integer ([`head`]):
+    /// comparing two heads orders their fields as their bytes do, unless both fields are
+    /// long and share their first [`HEAD`] bytes.
     heads: [u128; 4],
     /// A hash of the parts (what `Hash` feeds a map, and a quick inequality test).
     hash: u64,
     parts: KeyParts,
 }
 
-const HEAD: usize = 16;
+/// How many of a field's bytes its head holds.
+const HEAD: usize = 15;
 
+/// The last byte of the head of a field longer than [`HEAD`] bytes.
+const LONG: u8 = u8::MAX;
+
+/// A field's first [`HEAD`] bytes, zero-padded, then its length, or [`LONG`] if it is
+/// longer. Heads order fields as their bytes do: a difference in the first bytes is the
+/// fields' difference (a zero pad is below any byte a longer field has there); equal first
+/// bytes leave the shorter field first, and the length byte says so. Only two long fields
+/// with the same first bytes need their remaining bytes compared. The keys of a sync are
+/// short (`apps`, `Deployment`, `default`, `web-7`), so their maps almost never read a
+/// string.
 fn head(field: &str) -> u128 {
-    let mut bytes = [0u8; HEAD];
+    let mut bytes = [0u8; HEAD + 1];
     let n = field.len().min(HEAD);
     bytes[..n].copy_from_slice(&field.as_bytes()[..n]);
+    bytes[HEAD] = if field.len() > HEAD {
+        LONG
+    } else {
+        field.len() as u8
+    };
     u128::from_be_bytes(bytes)
+}
+
+/// Whether a head is that of a field longer than [`HEAD`] bytes.
+fn is_long(head: u128) -> bool {
+    head as u8 == LONG
 }
 
 impl KeyParts {
@@ -178,11 +199,11 @@ impl PartialEq for ResourceKey {
         self.same(other)
             || (a.hash == b.hash
                 && a.heads == b.heads
-                && a.parts
-                    .fields()
-                    .into_iter()
-                    .zip(b.parts.fields())
-                    .all(|(x, y)| x.len() == y.len() && (x.len() <= HEAD || x == y)))
+                && (0..4).all(|f| {
+                    !is_long(a.heads[f])
+                        || a.parts.fields()[f].as_bytes()[HEAD..]
+                            == b.parts.fields()[f].as_bytes()[HEAD..]
+                }))
     }
 }
 
@@ -199,6 +220,7 @@ impl std::hash::Hash for ResourceKey {
 }
 
 impl Ord for ResourceKey {
+    #[inline]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         use std::cmp::Ordering::Equal;
         let (a, b) = (&*self.0, &*other.0);
@@ -208,21 +230,29 @@ impl Ord for ResourceKey {
         if self.same(other) {
             return Equal;
         }
-        let fields = a.parts.fields().into_iter().zip(b.parts.fields());
-        for ((ha, hb), (x, y)) in a.heads.iter().zip(&b.heads).zip(fields) {
-            let order = match ha.cmp(hb) {
-                // Equal heads: the bytes agree up to the shorter field, and a field of at
-                // most HEAD bytes is zero-padded, so the shorter field is the smaller.
-                Equal if x.len() <= HEAD && y.len() <= HEAD => x.len().cmp(&y.len()),
-                Equal => crate::short_cmp::cmp(x.as_bytes(), y.as_bytes()),
-                decided => decided,
-            };
-            if order != Equal {
-                return order;
+        for f in 0..4 {
+            let (ha, hb) = (a.heads[f], b.heads[f]);
+            if ha != hb {
+                return ha.cmp(&hb);
+            }
+            if is_long(ha) {
+                // Two long fields that agree on their first bytes: the rest decides.
+                let order = tail_cmp(a.parts.fields()[f], b.parts.fields()[f]);
+                if order != Equal {
+                    return order;
+                }
             }
         }
         Equal
     }
+}
+
+/// The order of two fields longer than [`HEAD`] bytes, from their remaining bytes: out of
+/// line, so that the comparison maps inline stays a few integer compares.
+#[cold]
+#[inline(never)]
+fn tail_cmp(x: &str, y: &str) -> std::cmp::Ordering {
+    crate::short_cmp::cmp(&x.as_bytes()[HEAD..], &y.as_bytes()[HEAD..])
 }
 
 impl PartialOrd for ResourceKey {
@@ -363,10 +393,20 @@ mod tests {
     /// The written-out `Ord`/`Eq` are the derived ones: those of the field tuple.
     #[test]
     fn key_order_is_the_field_tuple_order() {
-        // Short and long fields, fields that agree in their first 16 bytes (the heads),
-        // fields that are prefixes of others, and NUL bytes (which the zero padding of a
-        // head must not confuse with a shorter field).
+        // Short and long fields, fields that agree in their first 15 bytes (the heads),
+        // fields that are prefixes of others, fields on both sides of the 15-byte edge,
+        // a character that straddles it, and NUL bytes (which the zero padding of a head
+        // must not confuse with a shorter field).
         let parts = [
+            "abcdefghijklmn",
+            "abcdefghijklmn\0",
+            "abcdefghijklmno",
+            "abcdefghijklmno\0",
+            "abcdefghijklmno\0\0",
+            "abcdefghijklmnoa",
+            "abcdefghijklmnü",
+            "abcdefghijklmnüx",
+            "abcdefghijklmnö",
             "",
             "a",
             "\0",
