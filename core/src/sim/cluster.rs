@@ -405,24 +405,31 @@ impl Cluster {
         if let Some(msg) = rules.apply_fails {
             return EffectResult::Failed { message: msg };
         }
-        let mut target = target.clone();
-        if self.is_cluster_scoped_kind(&key.group, &key.kind)
-            && let Some(meta) = target.get_mut("metadata").and_then(Value::as_object_mut)
-        {
-            meta.remove("namespace");
-        }
+        // The object as written: the effect's, without a namespace for a cluster-scoped
+        // kind. Copied only where it is used: a create builds its own (`create`).
+        let cluster_scoped = self.is_cluster_scoped_kind(&key.group, &key.kind);
+        let written_form = || {
+            let mut target = target.clone();
+            if cluster_scoped
+                && let Some(meta) = target.get_mut("metadata").and_then(Value::as_object_mut)
+            {
+                meta.remove("namespace");
+            }
+            target
+        };
         let existing = self.objects.get(&nk).cloned();
         let recreate = matches!(method, ApplyMethod::Replace) && force;
         let verb;
         match existing {
             Some(old) if !recreate => {
+                let target = written_form();
                 if let Some(msg) = immutable_violation(key, &old.object, &target) {
                     if !force {
                         return EffectResult::Failed { message: msg };
                     }
                     // `kubectl apply --force` deletes and re-creates on such errors (D-7.3).
                     self.remove(&nk);
-                    self.create(&nk, target, tracked, events);
+                    self.create(&nk, &written_form, tracked, events);
                     verb = "replaced";
                 } else {
                     let spec_changed = spec_of(&old.object) != spec_of(&target);
@@ -448,7 +455,7 @@ impl Cluster {
                     if spec_changed {
                         self.mark_dirty(&nk);
                         bump_generation(self.objects.get_mut(&nk));
-                        self.start_timeline(&nk, events);
+                        self.start_timeline(&nk, events, None);
                     }
                     verb = match method {
                         ApplyMethod::Replace => "replaced",
@@ -461,11 +468,11 @@ impl Cluster {
             }
             Some(_) => {
                 self.remove(&nk);
-                self.create(&nk, target, tracked, events);
+                self.create(&nk, &written_form, tracked, events);
                 verb = "replaced";
             }
             None => {
-                self.create(&nk, target, tracked, events);
+                self.create(&nk, &written_form, tracked, events);
                 verb = if server_side {
                     "serverside-applied"
                 } else {
@@ -492,45 +499,60 @@ impl Cluster {
         EffectResult::Ok { message }
     }
 
+    /// Stores a new object built by `form` and starts its health timeline.
     fn create(
         &mut self,
         nk: &ResourceKey,
-        mut target: Value,
+        form: &dyn Fn() -> Value,
         tracked: bool,
         events: &mut Vec<ClusterEvent>,
     ) {
         self.changes += 1;
-        if let Some(map) = target.as_object_mut() {
-            map.remove("status");
-        }
         self.next_uid += 1;
-        let meta = object::metadata_mut(&mut target);
-        meta.insert(
-            "uid".into(),
-            Value::String(text::number_between("uid-", self.next_uid, "")),
-        );
-        meta.insert("generation".into(), json!(1));
-        meta.insert(
-            "creationTimestamp".into(),
-            Value::String(text::number_between("+", self.now, "ms")),
-        );
+        let (uid, now) = (self.next_uid, self.now);
+        // What the API server stores: no status, and the server's fields. Built a second
+        // time only if the first status write fails (see `advance_object`).
+        let stored = || {
+            let mut obj = form();
+            if let Some(map) = obj.as_object_mut() {
+                map.remove("status");
+            }
+            let meta = object::metadata_mut(&mut obj);
+            meta.insert(
+                "uid".into(),
+                Value::String(text::number_between("uid-", uid, "")),
+            );
+            meta.insert("generation".into(), json!(1));
+            meta.insert(
+                "creationTimestamp".into(),
+                Value::String(text::number_between("+", now, "ms")),
+            );
+            obj
+        };
         self.mark_dirty(nk);
         self.objects.insert(
             nk.clone(),
             SimObject {
-                object: Arc::new(target),
+                object: Arc::new(stored()),
                 tracked,
                 timeline: Vec::new(),
-                timeline_start: self.now,
+                timeline_start: now,
                 applied_step: None,
                 assessed: Assessed::default(),
             },
         );
-        self.start_timeline(nk, events);
+        self.start_timeline(nk, events, Some(&stored));
     }
 
     /// (Re)starts an object's health timeline from the rules in force now.
-    fn start_timeline(&mut self, nk: &ResourceKey, events: &mut Vec<ClusterEvent>) {
+    /// `stored` rebuilds a new object as it was stored, for a first status write that
+    /// fails (`advance_object`).
+    fn start_timeline(
+        &mut self,
+        nk: &ResourceKey,
+        events: &mut Vec<ClusterEvent>,
+        stored: Option<&dyn Fn() -> Value>,
+    ) {
         let resolved = self.behaviours.resolve(nk);
         let now = self.now;
         let Some(o) = self.objects.get_mut(nk) else {
@@ -550,7 +572,7 @@ impl Cluster {
         o.timeline = timeline;
         o.timeline_start = now;
         o.applied_step = None;
-        self.advance_object(nk, events);
+        self.advance_object(nk, events, stored);
     }
 
     fn delete(&mut self, key: &ResourceKey, events: &mut Vec<ClusterEvent>) -> EffectResult {
@@ -609,12 +631,19 @@ impl Cluster {
                 break;
             }
             if let Some((_, k)) = self.agenda.pop_first() {
-                self.advance_object(&k, events);
+                self.advance_object(&k, events, None);
             }
         }
     }
 
-    fn advance_object(&mut self, nk: &ResourceKey, events: &mut Vec<ClusterEvent>) {
+    /// Writes the status of the timeline entry in force now, if it is not written yet.
+    /// `stored` (a new object, see `create`) rebuilds the object as it was stored.
+    fn advance_object(
+        &mut self,
+        nk: &ResourceKey,
+        events: &mut Vec<ClusterEvent>,
+        stored: Option<&dyn Fn() -> Value>,
+    ) {
         let now = self.now;
         let rules = &self.rules;
         let Some(o) = self.objects.get_mut(nk) else {
@@ -629,11 +658,32 @@ impl Cluster {
         o.applied_step = Some(step);
         let entry = &o.timeline[step];
         let message = entry.message.clone().unwrap_or_default();
-        // One copy of the object (it is shared with the live snapshot), written and
-        // assessed once.
-        match health::synth::write_status_copy(&o.object, entry.status, &message, rules) {
+        let written = match (stored, Arc::get_mut(&mut o.object)) {
+            // A new object that nothing shares yet is written in place: a status write
+            // never fails half-way in practice, but if it does the object is built
+            // again as it was stored.
+            (Some(stored), Some(new)) => {
+                let written = health::synth::write_status_owned(
+                    std::mem::take(new),
+                    entry.status,
+                    &message,
+                    rules,
+                );
+                if written.is_err() {
+                    *new = stored();
+                }
+                written
+            }
+            // Otherwise one copy (the object is shared with the live snapshot), written
+            // and assessed once.
+            _ => health::synth::write_status_copy(&o.object, entry.status, &message, rules),
+        };
+        match written {
             Ok((written, verified)) => {
-                o.object = Arc::new(written);
+                match Arc::get_mut(&mut o.object) {
+                    Some(slot) => *slot = written,
+                    None => o.object = Arc::new(written),
+                }
                 let h = verified.or_else(|| health::assess(&o.object, rules));
                 if !crate::SMALL_MODULE {
                     o.assessed = Assessed(Some((o.object.clone(), h.clone())));
@@ -904,5 +954,114 @@ mod tests {
             &mut events,
         );
         assert_eq!(health(&cluster), Some(HealthStatus::Progressing));
+    }
+
+    /// A new object gets its first status written in place instead of on a copy; what is
+    /// stored must be what the copy gave, for every kind and status, including the
+    /// writes that fail (the object is then stored as it was), also after changing the
+    /// object (a user rule that cannot reach the status asked for). Objects are compared
+    /// as JSON text, which also pins the order of their fields.
+    #[test]
+    fn a_new_object_is_written_as_on_a_copy() {
+        use crate::health::HealthRule;
+        use crate::reference::Reference;
+        use crate::sim::BehaviourRule;
+        let rules: Vec<HealthRule> = serde_json::from_value(json!([
+            {"kind": "example.com/Widget", "condition": {"type": "Ready", "ifFalse": "Healthy", "ifUnknown": "Healthy"}},
+            // The message lands on the field that carries the health: no status but the
+            // default can be reached, and the others fail after the write.
+            {"kind": "example.com/Gadget", "field": {"path": "status.phase", "map": {"Ready": "Healthy"}, "messagePath": "status.phase"}}
+        ]))
+        .expect("rules");
+        let rules = HealthRules::new(rules);
+        let objects = [
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x", "namespace": "default"}, "spec": {"replicas": 2, "paused": true}, "status": {"replicas": 9}}),
+            json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "x", "namespace": "default"}, "spec": {"template": {"spec": {"restartPolicy": "Never"}}}}),
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x", "namespace": "default"}, "spec": {"containers": [{"name": "a", "image": "b"}]}}),
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "x", "namespace": "default"}, "spec": {"type": "LoadBalancer"}}),
+            json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "x", "namespace": "default"}, "spec": {}}),
+            json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "x", "namespace": "default"}}),
+            json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "x", "namespace": "default"}, "status": {"kept": true}}),
+            json!({"apiVersion": "example.com/v1", "kind": "Gadget", "metadata": {"name": "x", "namespace": "default"}}),
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "namespace": "default"}}),
+        ];
+        let statuses = [
+            HealthStatus::Healthy,
+            HealthStatus::Progressing,
+            HealthStatus::Degraded,
+            HealthStatus::Suspended,
+            HealthStatus::Missing,
+            HealthStatus::Unknown,
+        ];
+        let stored_with = |target: &Value, timeline: Vec<HealthStep>| {
+            let key = object::key(target);
+            let rule = BehaviourRule {
+                matches: Reference::parse(&format!("{}/{}", key.kind, key.name))
+                    .expect("reference"),
+                outcome: None,
+                after: None,
+                health: Some(timeline),
+                apply: None,
+                dry_run: None,
+                message: None,
+                delete: None,
+            };
+            let mut cluster =
+                Cluster::new(BTreeSet::new(), Behaviours::new(vec![rule]), rules.clone());
+            let mut events = Vec::new();
+            let applied = cluster.perform(
+                &Effect::Apply {
+                    key: key.clone(),
+                    phase: SyncPhase::Sync,
+                    object: Arc::new(target.clone()),
+                    dry_run: false,
+                    method: ApplyMethod::Apply,
+                    server_side: false,
+                    force: false,
+                    validate: true,
+                    tracked: true,
+                    rule: "R-7",
+                },
+                &mut events,
+            );
+            assert!(matches!(applied, EffectResult::Ok { .. }), "{applied:?}");
+            cluster.get(&key).expect("created").object.as_ref().clone()
+        };
+        let (mut failed, mut not_reached) = (0, 0);
+        for target in &objects {
+            // An empty timeline writes no status: the object as created.
+            let created = stored_with(target, Vec::new());
+            for status in statuses {
+                let step = HealthStep {
+                    status,
+                    duration: None,
+                    message: Some("said so".into()),
+                };
+                let expected =
+                    match health::synth::write_status_copy(&created, status, "said so", &rules) {
+                        Ok((written, _)) => written,
+                        Err(e) => {
+                            failed += 1;
+                            not_reached += usize::from(matches!(
+                                e,
+                                health::synth::SynthError::NotReached { .. }
+                            ));
+                            created.clone()
+                        }
+                    };
+                let got = stored_with(target, vec![step]);
+                assert_eq!(
+                    serde_json::to_string(&got).expect("json"),
+                    serde_json::to_string(&expected).expect("json"),
+                    "{} {status:?}",
+                    object::kind(target)
+                );
+            }
+        }
+        assert!(
+            failed > 0,
+            "no write failed: the failure path went untested"
+        );
+        assert!(not_reached > 0, "no write failed after changing the object");
     }
 }
