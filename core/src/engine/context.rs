@@ -20,9 +20,17 @@ pub(crate) struct Ctx {
     /// copies nothing); their `live` fields are unset: see `live_objects`.
     pub tasks: Arc<Vec<Task>>,
     /// `live_objects[i]` is the live object of `tasks[i]` in this pass's snapshot.
-    pub live_objects: Arc<Vec<Option<Arc<Value>>>>,
+    live_objects: Arc<Vec<Option<Arc<Value>>>>,
     /// Task index → index into `op.results`.
     result_of: Vec<Option<usize>>,
+    /// Per task, what the pass's scans ask (see [`Slot`]), kept equal to the task, its
+    /// live object and its result by `set_result`.
+    slots: Vec<Slot>,
+    /// What the scans read of the tasks themselves (the slots start from its).
+    facts: Arc<TaskFacts>,
+    /// Some result belongs to more than one task (tasks with one key and phase): a write
+    /// to it refreshes every task's slot.
+    shared_results: bool,
     /// T-5: kind unknown but allowed; left out of dry-runs.
     pub skip_dry_run: Vec<bool>,
     pub op: SyncOperation,
@@ -59,11 +67,32 @@ impl Ctx {
         };
         let n = set.tasks.len();
         let next_order = op.results.iter().map(|r| r.order).max().unwrap_or(0) + 1;
+        let facts = match &whole_targets {
+            Some(cache) => cache.task_facts(),
+            None => Arc::new(TaskFacts::of(&set.tasks)),
+        };
+        let mut slots = facts.slots.clone();
+        for (slot, r) in slots.iter_mut().zip(&result_of) {
+            if let Some(res) = r.and_then(|r| op.results.get(r)) {
+                slot.set_result(res.status, res.hook_phase);
+            }
+        }
+        for (slot, live) in slots.iter_mut().zip(set.live.iter()) {
+            slot.live = live.is_some();
+        }
+        let mut owned = vec![false; op.results.len()];
+        let shared_results = result_of
+            .iter()
+            .flatten()
+            .any(|&r| std::mem::replace(&mut owned[r], true));
         Ctx {
             originals: BTreeMap::new(),
             initial_results: op.results.len(),
             next_order,
             result_of,
+            slots,
+            facts,
+            shared_results,
             skip_dry_run: vec![false; n],
             tasks: set.tasks,
             live_objects: set.live,
@@ -76,6 +105,12 @@ impl Ctx {
     }
 
     pub fn finish(self) -> PassOutcome {
+        // Debug builds check the slots against the tasks, live objects and results.
+        #[cfg(debug_assertions)]
+        for i in 0..self.slots.len() {
+            let fresh = Slot::of(&self.tasks[i], self.live(i).is_some(), self.result(i));
+            debug_assert_eq!(self.slots[i], fresh, "slot {i} of {:?}", self.tasks[i].key);
+        }
         let mut state = self.op;
         let changed_at = |r: usize, res: &TaskResult| {
             r >= self.initial_results
@@ -142,11 +177,11 @@ impl Ctx {
     }
 
     pub fn state(&self, i: usize) -> Option<OperationState> {
-        self.result(i).and_then(|r| r.hook_phase)
+        self.slots[i].state
     }
 
     pub fn status(&self, i: usize) -> Option<ResultCode> {
-        self.result(i).and_then(|r| r.status)
+        self.slots[i].status
     }
 
     pub fn pending(&self, i: usize) -> bool {
@@ -190,6 +225,15 @@ impl Ctx {
                 if !message.is_empty() {
                     res.message = message;
                 }
+                if self.shared_results {
+                    for j in 0..self.slots.len() {
+                        if self.result_of[j] == Some(r) {
+                            self.slots[j].set_result(status, state);
+                        }
+                    }
+                } else {
+                    self.slots[i].set_result(status, state);
+                }
             }
             None => {
                 let t = &self.tasks[i];
@@ -205,6 +249,7 @@ impl Ctx {
                     order,
                 });
                 self.result_of[i] = Some(self.op.results.len() - 1);
+                self.slots[i].set_result(status, state);
             }
         }
     }
@@ -221,8 +266,39 @@ impl Ctx {
         self.live_objects[i].as_deref()
     }
 
+    /// Task `i`'s live object is gone (a deletion answered NotFound).
+    pub fn forget_live(&mut self, i: usize) {
+        Arc::make_mut(&mut self.live_objects)[i] = None;
+        self.slots[i].live = false;
+    }
+
+    /// The hook tasks, in task order: a few of the application's tasks, and several
+    /// rules only ask about them.
+    pub fn hooks(&self) -> &[usize] {
+        &self.facts.hooks
+    }
+
+    /// The SyncFail tasks, in task order.
+    pub fn sync_fail(&self) -> &[usize] {
+        &self.facts.sync_fail
+    }
+
+    /// Whether task `i` has a live object ([`Ctx::live`] is `Some`).
+    pub fn has_live(&self, i: usize) -> bool {
+        self.slots[i].live
+    }
+
+    pub fn is_hook(&self, i: usize) -> bool {
+        self.slots[i].hook
+    }
+
     pub fn is_sync_fail(&self, i: usize) -> bool {
-        self.tasks[i].phase == SyncPhase::SyncFail
+        self.slots[i].phase == SyncPhase::SyncFail
+    }
+
+    /// The step (phase, wave) of task `i`.
+    pub fn step(&self, i: usize) -> (SyncPhase, i64) {
+        (self.slots[i].phase, self.slots[i].wave)
     }
 
     pub fn has_policy(&self, i: usize, p: DeletePolicy) -> bool {
@@ -285,6 +361,64 @@ impl Ctx {
     pub fn live_has_hook_finalizer(&self, i: usize) -> bool {
         self.live(i)
             .is_some_and(|l| object::has_finalizer(l, keys::HOOK_FINALIZER))
+    }
+}
+
+/// What the scans of a pass read of one task, side by side: every pass walks the whole
+/// application some ten times (S-3 … S-11), and reading these from the tasks (224 bytes
+/// apart) and their results (another lookup each) was a fifth of a 10k-object simulation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Slot {
+    state: Option<OperationState>,
+    status: Option<ResultCode>,
+    phase: SyncPhase,
+    hook: bool,
+    live: bool,
+    wave: i64,
+}
+
+/// What the scans read of the tasks themselves: the same on every pass of an operation
+/// that keeps its task list, so built once per operation for the prepared targets
+/// (`PlanCache::task_facts`).
+#[derive(Debug)]
+pub(super) struct TaskFacts {
+    /// Per task, without result or live object.
+    slots: Vec<Slot>,
+    hooks: Vec<usize>,
+    sync_fail: Vec<usize>,
+}
+
+impl TaskFacts {
+    pub(super) fn of(tasks: &[Task]) -> TaskFacts {
+        let indexes = |pick: fn(&Task) -> bool| {
+            (tasks.iter().enumerate())
+                .filter(|(_, t)| pick(t))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        TaskFacts {
+            slots: tasks.iter().map(|t| Slot::of(t, false, None)).collect(),
+            hooks: indexes(|t| t.hook),
+            sync_fail: indexes(|t| t.phase == SyncPhase::SyncFail),
+        }
+    }
+}
+
+impl Slot {
+    fn of(task: &Task, live: bool, result: Option<&TaskResult>) -> Slot {
+        Slot {
+            state: result.and_then(|r| r.hook_phase),
+            status: result.and_then(|r| r.status),
+            phase: task.phase,
+            hook: task.hook,
+            live,
+            wave: task.wave,
+        }
+    }
+
+    fn set_result(&mut self, status: Option<ResultCode>, state: Option<OperationState>) {
+        self.status = status;
+        self.state = state;
     }
 }
 

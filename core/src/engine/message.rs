@@ -56,12 +56,8 @@ pub fn waiting_message(cx: &Ctx, list: &[usize], deletion: bool) -> String {
     if list.is_empty() {
         return String::new();
     }
-    let hooks: Vec<usize> = list.iter().copied().filter(|&i| cx.tasks[i].hook).collect();
-    let resources: Vec<usize> = list
-        .iter()
-        .copied()
-        .filter(|&i| !cx.tasks[i].hook)
-        .collect();
+    let hooks: Vec<usize> = list.iter().copied().filter(|&i| cx.is_hook(i)).collect();
+    let resources: Vec<usize> = list.iter().copied().filter(|&i| !cx.is_hook(i)).collect();
     let needing_confirmation: Vec<usize> = if cx.input.settings.prune_confirmed {
         Vec::new()
     } else {

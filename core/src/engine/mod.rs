@@ -78,6 +78,8 @@ pub struct PlanCache {
     join: Mutex<JoinMemo>,
     /// The result keys of the prepared targets and their indexes, built on first use.
     keys: OnceLock<TargetKeys>,
+    /// What the scans of a pass read of the targets, built on first use.
+    facts: OnceLock<Arc<context::TaskFacts>>,
     /// Result index → the target it was found for on the latest pass (`usize::MAX`: none
     /// by address): a hint that `results_by_task` checks before any lookup.
     result_targets: Mutex<Vec<usize>>,
@@ -135,6 +137,7 @@ impl PlanCache {
             prepared,
             join: Mutex::new(JoinMemo::default()),
             keys: OnceLock::new(),
+            facts: OnceLock::new(),
             result_targets: Mutex::new(Vec::new()),
         })
     }
@@ -195,6 +198,12 @@ impl PlanCache {
             *h = targets_now;
         }
         result_of
+    }
+
+    fn task_facts(&self) -> Arc<context::TaskFacts> {
+        self.facts
+            .get_or_init(|| Arc::new(context::TaskFacts::of(self.prepared.targets())))
+            .clone()
     }
 
     fn target_keys(&self) -> &TargetKeys {

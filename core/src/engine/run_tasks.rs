@@ -48,7 +48,7 @@ pub(crate) async fn run_tasks(cx: &mut Ctx, batch: &[usize], dry_run_requested: 
         let leftovers: Vec<usize> = creates
             .iter()
             .copied()
-            .filter(|&i| cx.tasks[i].hook && cx.pending(i) && cx.live_has_hook_finalizer(i))
+            .filter(|&i| cx.is_hook(i) && cx.pending(i) && cx.live_has_hook_finalizer(i))
             .collect();
         let effects = leftovers
             .iter()
@@ -158,9 +158,9 @@ pub(crate) async fn run_tasks(cx: &mut Ctx, batch: &[usize], dry_run_requested: 
             .iter()
             .copied()
             .filter(|&i| {
-                cx.tasks[i].hook
+                cx.is_hook(i)
                     && cx.pending(i)
-                    && cx.live(i).is_some()
+                    && cx.has_live(i)
                     && cx.has_policy(i, DeletePolicy::BeforeHookCreation)
             })
             .collect();
@@ -176,7 +176,7 @@ pub(crate) async fn run_tasks(cx: &mut Ctx, batch: &[usize], dry_run_requested: 
         let results = cx.io.perform(effects).await;
         for (&i, r) in bhc.iter().zip(results) {
             match r {
-                EffectResult::NotFound => std::sync::Arc::make_mut(&mut cx.live_objects)[i] = None,
+                EffectResult::NotFound => cx.forget_live(i),
                 EffectResult::Failed { message } => {
                     cx.set_result(
                         i,

@@ -33,7 +33,7 @@ async fn sync(cx: &mut Ctx) {
         let dest = cx.input.settings.namespace.clone();
         let ns_task = (0..n).find(|&i| {
             let t = &cx.tasks[i];
-            cx.live(i).is_none()
+            !cx.has_live(i)
                 && t.key.group.is_empty()
                 && t.key.kind == "Namespace"
                 && t.key.name == dest
@@ -72,11 +72,11 @@ async fn sync(cx: &mut Ctx) {
 
     // S-3: health refresh of running tasks whose object is visible.
     for i in 0..n {
-        if !cx.running(i) || cx.live(i).is_none() {
+        if !cx.running(i) || !cx.has_live(i) {
             continue;
         }
         let h = cx.health(i);
-        if cx.tasks[i].hook {
+        if cx.is_hook(i) {
             let previous = cx.result(i).map(|r| r.message.clone()).unwrap_or_default();
             let (state, msg) = health::hook_phase_of(&h, &cx.tasks[i].key.name, &previous);
             if state != OperationState::Running {
@@ -104,14 +104,14 @@ async fn sync(cx: &mut Ctx) {
 
     // S-4: gate A — running work.
     let running: Vec<usize> = (0..n)
-        .filter(|&i| cx.running(i) && (multi_step || cx.tasks[i].hook))
+        .filter(|&i| cx.running(i) && (multi_step || cx.is_hook(i)))
         .collect();
     if !running.is_empty() {
         // [C] PR #26286: a running task whose object is not visible is fetched directly.
         let missing: Vec<usize> = running
             .iter()
             .copied()
-            .filter(|&i| cx.live(i).is_none())
+            .filter(|&i| !cx.has_live(i))
             .collect();
         let effects = missing
             .iter()
@@ -168,18 +168,21 @@ async fn sync(cx: &mut Ctx) {
 
     // S-7: completed hooks lose the hook finalizer.
     if !cx.input.settings.dry_run {
-        let done: Vec<usize> = (0..n)
-            .filter(|&i| cx.tasks[i].hook && cx.completed(i) && cx.live_has_hook_finalizer(i))
+        let done: Vec<usize> = cx
+            .hooks()
+            .iter()
+            .copied()
+            .filter(|&i| cx.completed(i) && cx.live_has_hook_finalizer(i))
             .collect();
         unfinalize_completed(cx, &done, "S-7").await;
     }
 
     // S-8: deletion candidates, judged on the operation, not on each hook's own result.
     let candidates = |cx: &Ctx, p: DeletePolicy| -> Vec<usize> {
-        (0..n)
-            .filter(|&i| {
-                cx.tasks[i].hook && cx.live(i).is_some() && !cx.running(i) && cx.has_policy(i, p)
-            })
+        cx.hooks()
+            .iter()
+            .copied()
+            .filter(|&i| cx.has_live(i) && !cx.running(i) && cx.has_policy(i, p))
             .collect()
     };
     let on_success = candidates(cx, DeletePolicy::HookSucceeded);
@@ -187,7 +190,7 @@ async fn sync(cx: &mut Ctx) {
 
     // S-9: failure check. The other tasks (all but the SyncFail hooks) are walked, not
     // collected: they are the whole application, on every pass.
-    let sync_fail: Vec<usize> = (0..n).filter(|&i| cx.is_sync_fail(i)).collect();
+    let sync_fail = cx.sync_fail().to_vec();
     let failed_task = (0..n).find(|&i| {
         !cx.is_sync_fail(i) && cx.completed(i) && cx.state(i) != Some(OperationState::Succeeded)
     });
@@ -216,7 +219,7 @@ async fn sync(cx: &mut Ctx) {
 
     // S-11: the current step is the first with pending tasks.
     let (phase, wave) = (cx.tasks[first].phase, cx.tasks[first].wave);
-    let in_step = |cx: &Ctx, i: usize| cx.tasks[i].phase == phase && cx.tasks[i].wave == wave;
+    let in_step = |cx: &Ctx, i: usize| cx.step(i) == (phase, wave);
     let last = (first..n).rev().find(|&i| pending(cx, i)).unwrap_or(first);
     let final_wave = in_step(cx, last);
     // Nothing before `first` is pending.
@@ -249,7 +252,7 @@ async fn sync(cx: &mut Ctx) {
     // S-14: outcome of the step.
     match state {
         RunState::Successful => {
-            if !remaining && !current.iter().any(|&i| cx.tasks[i].hook) {
+            if !remaining && !current.iter().any(|&i| cx.is_hook(i)) {
                 delete_hooks(cx, &on_success, DeleteReason::HookSucceeded).await;
                 cx.set_phase(OperationPhase::Succeeded, message::SUCCEEDED_ALL_RUN);
                 cx.note("S-14", "the final step holds no hook: the operation succeeds without waiting for health");
@@ -266,7 +269,7 @@ async fn sync(cx: &mut Ctx) {
                     (t.is_prune() && cx.pending(i))
                         || (t.hook
                             && cx.pending(i)
-                            && cx.live(i).is_some()
+                            && cx.has_live(i)
                             && t.has_policy(DeletePolicy::BeforeHookCreation))
                 })
                 .collect();

@@ -9,7 +9,7 @@ use crate::object::{self, keys};
 
 pub(crate) async fn terminate(cx: &mut Ctx) {
     let mut ok = true;
-    let hooks: Vec<usize> = (0..cx.tasks.len()).filter(|&i| cx.tasks[i].hook).collect();
+    let hooks = cx.hooks().to_vec();
 
     // completed hooks lose the hook finalizer; errors are recorded, not fatal.
     let done: Vec<usize> = hooks

@@ -1081,3 +1081,68 @@ fn long_driver_answers_are_ignored() {
     };
     assert_eq!(outcome, out);
 }
+
+/// Two tasks with one key and phase find the same stored result: a write through one
+/// shows through the other at once (`Ctx` keeps per-task slots for its scans).
+#[test]
+fn a_write_to_a_shared_result_shows_on_every_task() {
+    let mut input = fresh(JOB_HOOK, vec![live_job("migrate", "PreSync", false, true)]);
+    let mut desired = manifests(JOB_HOOK);
+    desired.push(desired[0].clone());
+    input.desired = Arc::new(desired);
+    input.state.results.push(TaskResult {
+        key: key("batch", "Job", "migrate"),
+        sync_phase: SyncPhase::PreSync,
+        status: Some(ResultCode::Synced),
+        hook_phase: Some(OperationState::Running),
+        message: String::new(),
+        hook_type: Some(SyncPhase::PreSync),
+        order: 1,
+    });
+    let mut cx = Ctx::new(input, Io::default());
+    assert_eq!(cx.tasks.len(), 2);
+    assert!(cx.running(0) && cx.running(1));
+    cx.set_state(0, OperationState::Succeeded, "done");
+    assert_eq!(cx.state(1), Some(OperationState::Succeeded));
+    assert!(cx.completed(1));
+}
+
+/// Manifests handed to the engine directly may hold one object twice (the manifest reader
+/// refuses that, a library caller may not): from the second pass both tasks find the same
+/// result, and a write to it must show on both (`Ctx`'s slots; debug builds check every
+/// slot at the end of each pass). The operation still runs to its end.
+#[test]
+fn tasks_sharing_a_result_see_its_writes() {
+    let mut desired = manifests(JOB_HOOK);
+    desired.push(desired[0].clone());
+    let desired = Arc::new(desired);
+    let job = key("batch", "Job", "migrate");
+    let mut state = SyncOperation::new(1_700_000_000);
+    let mut live = Vec::new();
+    for _ in 0..4 {
+        let mut pass_input = fresh(JOB_HOOK, live.clone());
+        pass_input.desired = desired.clone();
+        pass_input.state = state;
+        let (_, outcome) = drive(pass_input, ok);
+        state = outcome.state;
+        if state.phase.completed() {
+            break;
+        }
+        live = vec![live_job("migrate", "PreSync", true, true)];
+    }
+    assert_eq!(state.phase, OperationPhase::Succeeded, "{state:#?}");
+    // Each task recorded a result on the first pass; the later passes found the last.
+    let states: Vec<_> = state
+        .results
+        .iter()
+        .filter(|r| r.key == job)
+        .map(|r| r.hook_phase)
+        .collect();
+    assert_eq!(
+        states,
+        [
+            Some(OperationState::Running),
+            Some(OperationState::Succeeded)
+        ]
+    );
+}
