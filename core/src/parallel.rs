@@ -62,6 +62,39 @@ pub(crate) fn map_chunks<'a, T: Sync, R: Send>(
         .collect()
 }
 
+/// A computation running beside the caller's own work: on a thread of its own where
+/// there are threads, else done at once. [`Beside::join`] gives its result.
+pub(crate) enum Beside<R> {
+    Ready(R),
+    Running(
+        thread::JoinHandle<R>,
+        std::sync::Arc<dyn Fn() -> R + Send + Sync>,
+    ),
+}
+
+/// Starts `job` beside the caller (see [`Beside`]).
+pub(crate) fn beside<R: Send + 'static>(job: impl Fn() -> R + Send + Sync + 'static) -> Beside<R> {
+    if threads() < 2 {
+        return Beside::Ready(job());
+    }
+    let job: std::sync::Arc<dyn Fn() -> R + Send + Sync> = std::sync::Arc::new(job);
+    let on_thread = job.clone();
+    match thread::Builder::new().spawn(move || on_thread()) {
+        Ok(handle) => Beside::Running(handle, job),
+        Err(_) => Beside::Ready(job()),
+    }
+}
+
+impl<R> Beside<R> {
+    /// The result; computed on the calling thread if the job's thread failed.
+    pub(crate) fn join(self) -> R {
+        match self {
+            Beside::Ready(r) => r,
+            Beside::Running(handle, job) => handle.join().unwrap_or_else(|_| job()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +113,15 @@ mod tests {
         assert!(sums.windows(2).all(|w| w[0].0 + w[0].1 as u32 == w[1].0));
         assert_eq!(map_chunks(&items[..50], 100, |c| c.len()), vec![50]);
         assert_eq!(map_chunks(&[] as &[u32], 100, |c| c.len()), vec![0]);
+    }
+
+    #[test]
+    fn a_job_beside_gives_its_result() {
+        let data = std::sync::Arc::new((0..1000u64).collect::<Vec<_>>());
+        let job = beside({
+            let data = data.clone();
+            move || data.iter().sum::<u64>()
+        });
+        assert_eq!(job.join(), 499_500);
     }
 }

@@ -189,15 +189,19 @@ impl Sim {
         let begin = self.cluster.now();
         // The desired-only half of every pass's task list, computed once (engine::PlanCache).
         let plan_cache = PlanCache::new(op.desired.clone(), settings.clone());
+        // The report's static plan (T-11) against the cluster as the operation starts:
+        // computed beside the simulation, on another core where there is one.
+        let initial_live = self.cluster.live_set();
         let static_plan = if crate::SMALL_MODULE {
-            plan::plan(&op.desired, &self.cluster.live_set(), &settings)
+            crate::parallel::Beside::Ready(plan::plan(&op.desired, &initial_live, &settings))
         } else {
-            plan_cache.static_plan(&self.cluster.live_set())
+            let (cache, live) = (plan_cache.clone(), initial_live.clone());
+            crate::parallel::beside(move || cache.static_plan(&live))
         };
-        debug_assert_eq!(
-            static_plan,
-            plan::plan(&op.desired, &self.cluster.live_set(), &settings)
-        );
+        // Held only for the debug check below: a live set still shared when the cluster
+        // next changes is copied (`Cluster::live_set`).
+        #[cfg(not(debug_assertions))]
+        drop(initial_live);
         self.log(
             index,
             0,
@@ -416,6 +420,12 @@ impl Sim {
         }
         created.sort_unstable();
         created.dedup();
+        let static_plan = static_plan.join();
+        #[cfg(debug_assertions)]
+        assert_eq!(
+            static_plan,
+            plan::plan(&op.desired, &initial_live, &settings)
+        );
         OperationReport {
             index,
             phase: state.phase,
