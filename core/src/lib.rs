@@ -28,7 +28,9 @@ pub(crate) mod text;
 /// found by key address and the sorted fast path of `Ctx::finish` (`engine::context`), the
 /// static plan from the prepared tasks (`sim`), the inline key comparison (`short_cmp`)
 /// and a key's heads and hash (`model::ResourceKey`), the health kept from a status write
-/// (`sim::cluster`) and the status-less copy of a status write (`health::synth`). Each is
+/// (`sim::cluster`), the status-less copy of a status write (`health::synth`), the
+/// in-place first status write of a new object (`sim::cluster`), the per-task slots the
+/// scans of a pass read (`engine::context`) and the hand-built strings of `text`. Each is
 /// an optimisation with the same outcome as the plain path, which the native suites check
 /// (debug builds compare the memos with full recomputations).
 pub(crate) const SMALL_MODULE: bool = cfg!(target_family = "wasm");

@@ -66,6 +66,8 @@ pub(crate) fn map_chunks<'a, T: Sync, R: Send>(
 /// there are threads, else done at once. [`Beside::join`] gives its result.
 pub(crate) enum Beside<R> {
     Ready(R),
+    // Not even compiled into the playground's module (no threads there; size budget).
+    #[cfg(not(target_family = "wasm"))]
     Running(
         thread::JoinHandle<R>,
         std::sync::Arc<dyn Fn() -> R + Send + Sync>,
@@ -74,15 +76,16 @@ pub(crate) enum Beside<R> {
 
 /// Starts `job` beside the caller (see [`Beside`]).
 pub(crate) fn beside<R: Send + 'static>(job: impl Fn() -> R + Send + Sync + 'static) -> Beside<R> {
-    if threads() < 2 {
-        return Beside::Ready(job());
+    #[cfg(not(target_family = "wasm"))]
+    if threads() >= 2 {
+        let job: std::sync::Arc<dyn Fn() -> R + Send + Sync> = std::sync::Arc::new(job);
+        let on_thread = job.clone();
+        return match thread::Builder::new().spawn(move || on_thread()) {
+            Ok(handle) => Beside::Running(handle, job),
+            Err(_) => Beside::Ready(job()),
+        };
     }
-    let job: std::sync::Arc<dyn Fn() -> R + Send + Sync> = std::sync::Arc::new(job);
-    let on_thread = job.clone();
-    match thread::Builder::new().spawn(move || on_thread()) {
-        Ok(handle) => Beside::Running(handle, job),
-        Err(_) => Beside::Ready(job()),
-    }
+    Beside::Ready(job())
 }
 
 impl<R> Beside<R> {
@@ -90,6 +93,7 @@ impl<R> Beside<R> {
     pub(crate) fn join(self) -> R {
         match self {
             Beside::Ready(r) => r,
+            #[cfg(not(target_family = "wasm"))]
             Beside::Running(handle, job) => handle.join().unwrap_or_else(|_| job()),
         }
     }

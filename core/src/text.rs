@@ -4,10 +4,15 @@
 //! thousand instructions per call, and a 10k-object simulation made 77 k of them (9 % of
 //! its instructions) for messages that are plain concatenations: kubectl's `created`
 //! lines, the cluster's uids and timestamps, the S-3 notes, the Deployment status writer's
-//! ReplicaSet names (docs/benchmarks.md). These build the same strings directly.
+//! ReplicaSet names (docs/benchmarks.md). These build the same strings directly; the
+//! playground's module, which has a size budget and tens of objects, uses the library's
+//! own (`crate::SMALL_MODULE`).
 
 /// `parts` joined, in one allocation.
 pub(crate) fn concat(parts: &[&str]) -> String {
+    if crate::SMALL_MODULE {
+        return parts.concat();
+    }
     let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for p in parts {
         out.push_str(p);
@@ -33,6 +38,9 @@ pub(crate) fn push_u64(out: &mut String, mut n: u64) {
 
 /// `prefix`, `n` in decimal, `suffix`: `uid-7`, `+2000ms`.
 pub(crate) fn number_between(prefix: &str, n: u64, suffix: &str) -> String {
+    if crate::SMALL_MODULE {
+        return format!("{prefix}{n}{suffix}");
+    }
     let mut out = String::with_capacity(prefix.len() + 20 + suffix.len());
     out.push_str(prefix);
     push_u64(&mut out, n);
@@ -44,6 +52,11 @@ pub(crate) fn number_between(prefix: &str, n: u64, suffix: &str) -> String {
 /// are printable ASCII without quotes or backslashes, which need no escape; anything else
 /// goes through `Debug` itself.
 pub(crate) fn push_debug_quoted(out: &mut String, s: &str) {
+    use std::fmt::Write;
+    if crate::SMALL_MODULE {
+        let _ = write!(out, "{s:?}");
+        return;
+    }
     let plain = s
         .bytes()
         .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\' && b != b'\'');
@@ -52,7 +65,6 @@ pub(crate) fn push_debug_quoted(out: &mut String, s: &str) {
         out.push_str(s);
         out.push('"');
     } else {
-        use std::fmt::Write;
         let _ = write!(out, "{s:?}");
     }
 }

@@ -71,7 +71,12 @@ impl Ctx {
             Some(cache) => cache.task_facts(),
             None => Arc::new(TaskFacts::of(&set.tasks)),
         };
-        let mut slots = facts.slots.clone();
+        // The playground reads the tasks and results themselves (`crate::SMALL_MODULE`).
+        let mut slots = if crate::SMALL_MODULE {
+            Vec::new()
+        } else {
+            facts.slots.clone()
+        };
         for (slot, r) in slots.iter_mut().zip(&result_of) {
             if let Some(res) = r.and_then(|r| op.results.get(r)) {
                 slot.set_result(res.status, res.hook_phase);
@@ -80,11 +85,19 @@ impl Ctx {
         for (slot, live) in slots.iter_mut().zip(set.live.iter()) {
             slot.live = live.is_some();
         }
-        let mut owned = vec![false; op.results.len()];
-        let shared_results = result_of
-            .iter()
-            .flatten()
-            .any(|&r| std::mem::replace(&mut owned[r], true));
+        let mut owned = vec![
+            false;
+            if slots.is_empty() {
+                0
+            } else {
+                op.results.len()
+            }
+        ];
+        let shared_results = !slots.is_empty()
+            && result_of
+                .iter()
+                .flatten()
+                .any(|&r| std::mem::replace(&mut owned[r], true));
         Ctx {
             originals: BTreeMap::new(),
             initial_results: op.results.len(),
@@ -107,7 +120,7 @@ impl Ctx {
     pub fn finish(self) -> PassOutcome {
         // Debug builds check the slots against the tasks, live objects and results.
         #[cfg(debug_assertions)]
-        for i in 0..self.slots.len() {
+        for i in 0..self.slots.len().min(self.tasks.len()) {
             let fresh = Slot::of(&self.tasks[i], self.live(i).is_some(), self.result(i));
             debug_assert_eq!(self.slots[i], fresh, "slot {i} of {:?}", self.tasks[i].key);
         }
@@ -177,10 +190,16 @@ impl Ctx {
     }
 
     pub fn state(&self, i: usize) -> Option<OperationState> {
+        if crate::SMALL_MODULE {
+            return self.result(i).and_then(|r| r.hook_phase);
+        }
         self.slots[i].state
     }
 
     pub fn status(&self, i: usize) -> Option<ResultCode> {
+        if crate::SMALL_MODULE {
+            return self.result(i).and_then(|r| r.status);
+        }
         self.slots[i].status
     }
 
@@ -225,14 +244,15 @@ impl Ctx {
                 if !message.is_empty() {
                     res.message = message;
                 }
+                // (No slots in the playground: `crate::SMALL_MODULE`.)
                 if self.shared_results {
                     for j in 0..self.slots.len() {
                         if self.result_of[j] == Some(r) {
                             self.slots[j].set_result(status, state);
                         }
                     }
-                } else {
-                    self.slots[i].set_result(status, state);
+                } else if let Some(slot) = self.slots.get_mut(i) {
+                    slot.set_result(status, state);
                 }
             }
             None => {
@@ -249,7 +269,9 @@ impl Ctx {
                     order,
                 });
                 self.result_of[i] = Some(self.op.results.len() - 1);
-                self.slots[i].set_result(status, state);
+                if let Some(slot) = self.slots.get_mut(i) {
+                    slot.set_result(status, state);
+                }
             }
         }
     }
@@ -269,7 +291,9 @@ impl Ctx {
     /// Task `i`'s live object is gone (a deletion answered NotFound).
     pub fn forget_live(&mut self, i: usize) {
         Arc::make_mut(&mut self.live_objects)[i] = None;
-        self.slots[i].live = false;
+        if let Some(slot) = self.slots.get_mut(i) {
+            slot.live = false;
+        }
     }
 
     /// The hook tasks, in task order: a few of the application's tasks, and several
@@ -285,19 +309,31 @@ impl Ctx {
 
     /// Whether task `i` has a live object ([`Ctx::live`] is `Some`).
     pub fn has_live(&self, i: usize) -> bool {
+        if crate::SMALL_MODULE {
+            return self.live(i).is_some();
+        }
         self.slots[i].live
     }
 
     pub fn is_hook(&self, i: usize) -> bool {
+        if crate::SMALL_MODULE {
+            return self.tasks[i].hook;
+        }
         self.slots[i].hook
     }
 
     pub fn is_sync_fail(&self, i: usize) -> bool {
+        if crate::SMALL_MODULE {
+            return self.tasks[i].phase == SyncPhase::SyncFail;
+        }
         self.slots[i].phase == SyncPhase::SyncFail
     }
 
     /// The step (phase, wave) of task `i`.
     pub fn step(&self, i: usize) -> (SyncPhase, i64) {
+        if crate::SMALL_MODULE {
+            return (self.tasks[i].phase, self.tasks[i].wave);
+        }
         (self.slots[i].phase, self.slots[i].wave)
     }
 
@@ -397,7 +433,11 @@ impl TaskFacts {
                 .collect()
         };
         TaskFacts {
-            slots: tasks.iter().map(|t| Slot::of(t, false, None)).collect(),
+            slots: if crate::SMALL_MODULE {
+                Vec::new()
+            } else {
+                tasks.iter().map(|t| Slot::of(t, false, None)).collect()
+            },
             hooks: indexes(|t| t.hook),
             sync_fail: indexes(|t| t.phase == SyncPhase::SyncFail),
         }

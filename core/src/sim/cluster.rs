@@ -662,7 +662,7 @@ impl Cluster {
             // A new object that nothing shares yet is written in place: a status write
             // never fails half-way in practice, but if it does the object is built
             // again as it was stored.
-            (Some(stored), Some(new)) => {
+            (Some(stored), Some(new)) if !crate::SMALL_MODULE => {
                 let written = health::synth::write_status_owned(
                     std::mem::take(new),
                     entry.status,
