@@ -85,19 +85,14 @@ impl Ctx {
         for (slot, live) in slots.iter_mut().zip(set.live.iter()) {
             slot.live = live.is_some();
         }
-        let mut owned = vec![
-            false;
-            if slots.is_empty() {
-                0
-            } else {
-                op.results.len()
-            }
-        ];
-        let shared_results = !slots.is_empty()
-            && result_of
+        // Whether some result is found by two tasks (see `shared_results`).
+        let shared_results = !slots.is_empty() && {
+            let mut owned = vec![false; op.results.len()];
+            result_of
                 .iter()
                 .flatten()
-                .any(|&r| std::mem::replace(&mut owned[r], true));
+                .any(|&r| std::mem::replace(&mut owned[r], true))
+        };
         Ctx {
             originals: BTreeMap::new(),
             initial_results: op.results.len(),

@@ -19,7 +19,17 @@ pub const TERMINATION_ERRORS: &str = "Operation termination had errors";
 
 /// `group/kind/name` with an empty group for the core group (S-16).
 pub fn short(key: &ResourceKey) -> String {
-    crate::text::concat(&[&key.group, "/", &key.kind, "/", &key.name])
+    short_within("", key, &[])
+}
+
+/// [`short`] after `before` and followed by the parts of `after`, built in one string
+/// (the S-3 and HL-20 notes name a task this way on every pass).
+pub fn short_within(before: &str, key: &ResourceKey, after: &[&str]) -> String {
+    let mut text = crate::text::concat(&[before, &key.group, "/", &key.kind, "/", &key.name]);
+    for part in after {
+        text.push_str(part);
+    }
+    text
 }
 
 /// S-15: `", reason: "` + the distinct messages of `tasks`, joined by `","`. Argo CD leaves

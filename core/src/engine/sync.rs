@@ -1,7 +1,7 @@
 //! `Sync()`: one reconcile pass of a sync operation (spec S-1 … S-15, [C] profile).
 
 use super::context::Ctx;
-use super::message::{self, reason_suffix, set_running_phase, short, sync_failed};
+use super::message::{self, reason_suffix, set_running_phase, short, short_within, sync_failed};
 use super::run_tasks::{RunState, run_tasks};
 use super::terminate::terminate;
 use super::types::*;
@@ -9,7 +9,6 @@ use crate::classify::DeletePolicy;
 use crate::health::{self, OperationState};
 use crate::object::{self, keys};
 use crate::plan::{self, crd_defines};
-use crate::text::concat;
 
 pub(crate) async fn pass(mut cx: Ctx) -> PassOutcome {
     if cx.op.phase == OperationPhase::Terminating {
@@ -80,23 +79,12 @@ async fn sync(cx: &mut Ctx) {
             let previous = cx.result(i).map(|r| r.message.clone()).unwrap_or_default();
             let (state, msg) = health::hook_phase_of(&h, &cx.tasks[i].key.name, &previous);
             if state != OperationState::Running {
-                let k = &cx.tasks[i].key;
-                let text = concat(&[
-                    "hook ",
-                    &k.group,
-                    "/",
-                    &k.kind,
-                    "/",
-                    &k.name,
-                    " ",
-                    state_word(state),
-                ]);
+                let text = short_within("hook ", &cx.tasks[i].key, &[" ", state_word(state)]);
                 cx.note("HL-20", text);
             }
             cx.set_state(i, state, msg);
         } else if let Some((state, msg)) = health::resource_phase_of(&h) {
-            let k = &cx.tasks[i].key;
-            let text = concat(&[&k.group, "/", &k.kind, "/", &k.name, " ", state_word(state)]);
+            let text = short_within("", &cx.tasks[i].key, &[" ", state_word(state)]);
             cx.note("S-3", text);
             cx.set_state(i, state, msg.unwrap_or_default());
         }

@@ -659,9 +659,9 @@ impl Cluster {
         let entry = &o.timeline[step];
         let message = entry.message.clone().unwrap_or_default();
         let written = match (stored, Arc::get_mut(&mut o.object)) {
-            // A new object that nothing shares yet is written in place: a status write
-            // never fails half-way in practice, but if it does the object is built
-            // again as it was stored.
+            // A new object that nothing shares yet is written in place; a write that
+            // fails (some fail after changing the object: a user rule that cannot reach
+            // the status) leaves it built again as it was stored.
             (Some(stored), Some(new)) if !crate::SMALL_MODULE => {
                 let written = health::synth::write_status_owned(
                     std::mem::take(new),
@@ -904,6 +904,22 @@ mod tests {
     use crate::engine::{DeleteReason, Propagation};
     use crate::model::SyncPhase;
 
+    /// A plain apply of `target` for real.
+    fn apply(key: &ResourceKey, target: Value) -> Effect {
+        Effect::Apply {
+            key: key.clone(),
+            phase: SyncPhase::Sync,
+            object: Arc::new(target),
+            dry_run: false,
+            method: ApplyMethod::Apply,
+            server_side: false,
+            force: false,
+            validate: true,
+            tracked: true,
+            rule: "R-7",
+        }
+    }
+
     /// The health kept from the last status write is reused only for that very object:
     /// marking it deleted (copy-on-write) must show `Pending deletion` (HL-2.1).
     #[test]
@@ -915,21 +931,7 @@ mod tests {
             "metadata": {"name": "web", "namespace": "default", "finalizers": ["example.com/keep"]},
             "spec": {"replicas": 1}});
         let mut events = Vec::new();
-        let applied = cluster.perform(
-            &Effect::Apply {
-                key: key.clone(),
-                phase: SyncPhase::Sync,
-                object: Arc::new(target),
-                dry_run: false,
-                method: ApplyMethod::Apply,
-                server_side: false,
-                force: false,
-                validate: true,
-                tracked: true,
-                rule: "R-7",
-            },
-            &mut events,
-        );
+        let applied = cluster.perform(&apply(&key, target), &mut events);
         assert!(matches!(applied, EffectResult::Ok { .. }), "{applied:?}");
         cluster.advance_to(3_600_000, &mut events);
         let health = |c: &Cluster| {
@@ -1009,21 +1011,7 @@ mod tests {
             let mut cluster =
                 Cluster::new(BTreeSet::new(), Behaviours::new(vec![rule]), rules.clone());
             let mut events = Vec::new();
-            let applied = cluster.perform(
-                &Effect::Apply {
-                    key: key.clone(),
-                    phase: SyncPhase::Sync,
-                    object: Arc::new(target.clone()),
-                    dry_run: false,
-                    method: ApplyMethod::Apply,
-                    server_side: false,
-                    force: false,
-                    validate: true,
-                    tracked: true,
-                    rule: "R-7",
-                },
-                &mut events,
-            );
+            let applied = cluster.perform(&apply(&key, target.clone()), &mut events);
             assert!(matches!(applied, EffectResult::Ok { .. }), "{applied:?}");
             cluster.get(&key).expect("created").object.as_ref().clone()
         };
